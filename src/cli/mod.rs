@@ -1,0 +1,59 @@
+//! The `trek` command line: parse, then call the library. Each subcommand is thin.
+
+mod db;
+mod login_link;
+mod owner;
+mod serve;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, DEFAULT_PORT, ENV_DATA_DIR, ENV_PORT, ENV_PUBLIC_URL};
+
+#[derive(Debug, Parser)]
+#[command(name = "trek", version, about = "Trek: your trips, on your laptop, planned with your AI assistant")]
+pub struct Cli {
+    /// Port of the local server on 127.0.0.1.
+    #[arg(long, global = true, env = ENV_PORT, default_value_t = DEFAULT_PORT)]
+    pub port: u16,
+    /// Directory for the database, keys and backups (default: the platform's data directory).
+    #[arg(long, global = true, env = ENV_DATA_DIR)]
+    pub data_dir: Option<PathBuf>,
+    /// Public origin (tunnel or proxy) through which hosted clients reach /mcp and /oauth.
+    #[arg(long, global = true, env = ENV_PUBLIC_URL)]
+    pub public_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server headless (no window) until Ctrl-C or SIGTERM.
+    Serve,
+    /// Database maintenance.
+    #[command(subcommand)]
+    Db(db::DbCommand),
+    /// The owner account.
+    #[command(subcommand)]
+    Owner(owner::OwnerCommand),
+    /// Print a one-time URL that logs a browser in as the owner.
+    LoginLink,
+}
+
+impl Cli {
+    pub fn config(&self) -> anyhow::Result<Config> {
+        Ok(Config::new(self.port, self.data_dir.clone(), self.public_url.as_deref())?)
+    }
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.config()?;
+    match cli.command {
+        Command::Serve => serve::run(config).await,
+        Command::Db(command) => db::run(config, command).await,
+        Command::Owner(command) => owner::run(config, command).await,
+        Command::LoginLink => login_link::run(config).await,
+    }
+}

@@ -1,0 +1,149 @@
+//! Configuration and every named limit, in one place.
+//!
+//! Precedence: command-line flag > environment variable > built-in default. Each limit is a
+//! `const` here so that code and tests name it instead of repeating a number.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use url::Url;
+
+/// The fixed, documented default port, so client configs keep working across restarts.
+pub const DEFAULT_PORT: u16 = 7823;
+/// Environment variable naming the port.
+pub const ENV_PORT: &str = "TREK_PORT";
+/// Environment variable naming the data directory.
+pub const ENV_DATA_DIR: &str = "TREK_DATA_DIR";
+/// Environment variable naming the public (tunnel) URL.
+pub const ENV_PUBLIC_URL: &str = "TREK_PUBLIC_URL";
+
+/// Largest request body the server reads (1 MiB); bigger bodies get 413.
+pub const MAX_REQUEST_BODY_BYTES: usize = 1024 * 1024;
+/// Upper bound on one request's handling time before it gets 503.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a graceful shutdown waits for in-flight requests.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+/// A launch ticket (desktop window, `trek login-link`) is valid this long, once.
+pub const LAUNCH_TICKET_TTL: Duration = Duration::from_secs(120);
+/// An owner session cookie lives this long.
+pub const OWNER_SESSION_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+/// Read-only SQLite connections kept for concurrent reads.
+pub const READ_CONNECTIONS: usize = 4;
+/// How long SQLite waits on a locked database before giving up.
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Failed password logins allowed per window before the login page refuses for a while.
+pub const LOGIN_MAX_FAILURES: u32 = 5;
+/// The window over which failed logins are counted.
+pub const LOGIN_FAILURE_WINDOW: Duration = Duration::from_secs(300);
+/// Shortest owner password accepted by `trek owner set-password`.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Where the server listens, where it keeps its data and how the outside world reaches it.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Port on 127.0.0.1; 0 asks the OS for a free one (tests).
+    pub port: u16,
+    /// Directory holding the SQLite file, the session key and backups.
+    pub data_dir: PathBuf,
+    /// Public origin (tunnel or reverse proxy) that may reach the MCP and OAuth endpoints.
+    pub public_url: Option<Url>,
+}
+
+/// A configuration value that cannot be used, with the setting that produced it.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("no data directory: set {ENV_DATA_DIR} or --data-dir (no home directory found)")]
+    NoDataDir,
+    #[error("{ENV_PUBLIC_URL} must be an http(s) origin without path, query or credentials, got {0:?}")]
+    PublicUrl(String),
+}
+
+impl Config {
+    /// A configuration from explicit values (flags/env are resolved by the CLI's parser).
+    pub fn new(
+        port: u16,
+        data_dir: Option<PathBuf>,
+        public_url: Option<&str>,
+    ) -> Result<Self, ConfigError> {
+        let data_dir = match data_dir {
+            Some(dir) => dir,
+            None => default_data_dir().ok_or(ConfigError::NoDataDir)?,
+        };
+        let public_url = public_url
+            .filter(|s| !s.trim().is_empty())
+            .map(parse_public_url)
+            .transpose()?;
+        Ok(Self {
+            port,
+            data_dir,
+            public_url,
+        })
+    }
+
+    /// The loopback address to bind. Never anything but 127.0.0.1 (see DESIGN.md).
+    pub fn bind_addr(&self) -> SocketAddr {
+        SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))
+    }
+
+    /// Path of the SQLite database file.
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("trek.db")
+    }
+
+    /// Path of the key that signs owner session cookies.
+    pub fn session_key_path(&self) -> PathBuf {
+        self.data_dir.join("session.key")
+    }
+
+    /// Path of the file a running instance writes so the CLI can find it.
+    pub fn instance_file_path(&self) -> PathBuf {
+        self.data_dir.join("instance.json")
+    }
+}
+
+/// The platform's conventional data directory (XDG, Application Support, AppData).
+pub fn default_data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("app", "Trek", "Trek").map(|d| d.data_dir().to_path_buf())
+}
+
+/// A public URL must be a bare origin: the server derives `/mcp` and `/oauth/*` from it.
+fn parse_public_url(raw: &str) -> Result<Url, ConfigError> {
+    let bad = || ConfigError::PublicUrl(raw.to_owned());
+    let url = Url::parse(raw.trim()).map_err(|_| bad())?;
+    let is_origin = matches!(url.scheme(), "http" | "https")
+        && url.host_str().is_some()
+        && url.username().is_empty()
+        && url.password().is_none()
+        && url.query().is_none()
+        && url.fragment().is_none()
+        && url.path() == "/";
+    if is_origin { Ok(url) } else { Err(bad()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_url_must_be_a_bare_origin() {
+        for ok in ["https://trek.example.com", "https://a.trycloudflare.com/", "http://h:8080"] {
+            assert!(parse_public_url(ok).is_ok(), "{ok} should be accepted");
+        }
+        for bad in [
+            "ftp://x.example",
+            "https://x.example/mcp",
+            "https://u:p@x.example",
+            "https://x.example/?a=1",
+            "not a url",
+        ] {
+            assert!(parse_public_url(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn empty_public_url_means_none() {
+        let cfg = Config::new(1, Some("/tmp/x".into()), Some("  ")).unwrap();
+        assert!(cfg.public_url.is_none());
+    }
+}

@@ -1,0 +1,259 @@
+//! Host/Origin guard (DNS-rebinding and cross-site protection), applied before routing.
+//!
+//! A request must name one of our origins in `Host` — the loopback names on our port, or the
+//! configured/tunnel public host — and, when it carries `Origin`, that too must be ours.
+//! Requests through the public host may reach only the protocol endpoints (`paths::PUBLIC_PREFIXES`),
+//! because the tunnel process also connects from loopback and proves nothing.
+
+use std::sync::{Arc, RwLock};
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use url::Url;
+
+use super::error::ApiError;
+use super::paths;
+
+/// Which of our origins a request came through; handlers use it to bind tokens to an audience.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    /// 127.0.0.1, localhost or [::1] on our port.
+    Loopback { origin: String },
+    /// The public (tunnel) origin.
+    Public { origin: String },
+}
+
+impl Via {
+    /// The origin (`scheme://host[:port]`) the client used to reach us.
+    pub fn origin(&self) -> &str {
+        match self {
+            Self::Loopback { origin } | Self::Public { origin } => origin,
+        }
+    }
+}
+
+/// The set of origins we answer to. The public origin can change at run time (quick tunnels).
+#[derive(Debug)]
+pub struct AllowedOrigins {
+    port: u16,
+    public: RwLock<Option<PublicOrigin>>,
+}
+
+#[derive(Debug, Clone)]
+struct PublicOrigin {
+    /// `host[:port]` as it appears in a `Host` header, lowercase.
+    authority: String,
+    /// `scheme://authority`.
+    origin: String,
+}
+
+impl AllowedOrigins {
+    pub fn new(port: u16, public: Option<&Url>) -> Arc<Self> {
+        let this = Self { port, public: RwLock::new(None) };
+        this.set_public(public);
+        Arc::new(this)
+    }
+
+    /// Replaces the public origin (tunnel up, down or moved).
+    pub fn set_public(&self, public: Option<&Url>) {
+        let value = public.and_then(|url| {
+            let host = url.host_str()?.to_ascii_lowercase();
+            let authority = match url.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            };
+            Some(PublicOrigin { origin: format!("{}://{authority}", url.scheme()), authority })
+        });
+        if let Ok(mut slot) = self.public.write() {
+            *slot = value;
+        }
+    }
+
+    /// The `Host` header values the server answers to (fed to rmcp's own allow-list too).
+    pub fn hosts(&self) -> Vec<String> {
+        let mut hosts = self.loopback_authorities();
+        if let Some(public) = self.public() {
+            hosts.push(public.authority);
+        }
+        hosts
+    }
+
+    fn loopback_authorities(&self) -> Vec<String> {
+        let port = self.port;
+        vec![format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("[::1]:{port}")]
+    }
+
+    /// The public origin (`https://host`), when one is configured.
+    pub fn public_origin(&self) -> Option<String> {
+        self.public().map(|p| p.origin)
+    }
+
+    fn public(&self) -> Option<PublicOrigin> {
+        self.public.read().ok().and_then(|p| p.clone())
+    }
+
+    /// Decides whether a request with these headers may reach `path`.
+    pub fn check(&self, headers: &HeaderMap, path: &str) -> Result<Via, GuardError> {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .ok_or(GuardError::MissingHost)?
+            .to_ascii_lowercase();
+        let via = if self.loopback_authorities().contains(&host) {
+            Via::Loopback { origin: format!("http://{host}") }
+        } else if let Some(public) = self.public().filter(|p| p.authority == host) {
+            if !paths::is_public_path(path) {
+                return Err(GuardError::NotPublic);
+            }
+            Via::Public { origin: public.origin }
+        } else {
+            return Err(GuardError::ForeignHost);
+        };
+        if let Some(origin) = headers.get(header::ORIGIN) {
+            let origin = origin.to_str().map_err(|_| GuardError::ForeignOrigin)?.to_ascii_lowercase();
+            if !self.is_our_origin(&origin) {
+                return Err(GuardError::ForeignOrigin);
+            }
+        }
+        Ok(via)
+    }
+
+    fn is_our_origin(&self, origin: &str) -> bool {
+        self.loopback_authorities().iter().any(|a| origin == format!("http://{a}"))
+            || self.public().is_some_and(|p| p.origin == origin)
+    }
+}
+
+/// Why the guard refused a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum GuardError {
+    #[error("missing Host header")]
+    MissingHost,
+    #[error("unknown Host; this server answers only on its own addresses")]
+    ForeignHost,
+    #[error("cross-origin requests are not allowed")]
+    ForeignOrigin,
+    #[error("not available through the public URL")]
+    NotPublic,
+}
+
+impl IntoResponse for GuardError {
+    fn into_response(self) -> Response {
+        let status = match self {
+            Self::MissingHost | Self::ForeignHost => StatusCode::MISDIRECTED_REQUEST,
+            Self::ForeignOrigin | Self::NotPublic => StatusCode::FORBIDDEN,
+        };
+        let code = match self {
+            Self::MissingHost | Self::ForeignHost => "invalid_host",
+            Self::ForeignOrigin => "invalid_origin",
+            Self::NotPublic => "not_public",
+        };
+        ApiError::new(status, code, self.to_string()).into_response()
+    }
+}
+
+/// Middleware: refuse before routing, or record `Via` in the request's extensions.
+pub async fn guard(
+    State(allowed): State<Arc<AllowedOrigins>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    match allowed.check(request.headers(), request.uri().path()) {
+        Ok(via) => {
+            request.extensions_mut().insert(via);
+            next.run(request).await
+        }
+        Err(refusal) => {
+            tracing::warn!(
+                host = ?request.headers().get(header::HOST),
+                origin = ?request.headers().get(header::ORIGIN),
+                path = request.uri().path(),
+                %refusal,
+                "request refused by host/origin guard"
+            );
+            refusal.into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(public: Option<&str>, host: Option<&str>, origin: Option<&str>, path: &str) -> Result<Via, GuardError> {
+        let url = public.map(|p| Url::parse(p).unwrap());
+        let allowed = AllowedOrigins::new(7823, url.as_ref());
+        let mut headers = HeaderMap::new();
+        if let Some(h) = host {
+            headers.insert(header::HOST, h.parse().unwrap());
+        }
+        if let Some(o) = origin {
+            headers.insert(header::ORIGIN, o.parse().unwrap());
+        }
+        allowed.check(&headers, path)
+    }
+
+    #[test]
+    fn loopback_names_on_our_port_pass() {
+        for host in ["127.0.0.1:7823", "localhost:7823", "[::1]:7823", "LOCALHOST:7823"] {
+            assert!(matches!(check(None, Some(host), None, "/"), Ok(Via::Loopback { .. })), "{host}");
+        }
+    }
+
+    #[test]
+    fn rebinding_and_foreign_hosts_are_refused() {
+        use GuardError::*;
+        for (host, expected) in [
+            (None, MissingHost),
+            (Some("evil.example"), ForeignHost),
+            (Some("evil.example:7823"), ForeignHost),
+            (Some("127.0.0.1"), ForeignHost),
+            (Some("127.0.0.1:80"), ForeignHost),
+            (Some("localhost:78231"), ForeignHost),
+            (Some("127.0.0.1.evil.example:7823"), ForeignHost),
+            (Some("0.0.0.0:7823"), ForeignHost),
+        ] {
+            assert_eq!(check(None, host, None, "/"), Err(expected), "{host:?}");
+        }
+    }
+
+    #[test]
+    fn foreign_origins_are_refused() {
+        for origin in ["http://evil.example", "null", "http://localhost:3000", "https://127.0.0.1:7823", "http://127.0.0.1:7823.evil.example"] {
+            assert_eq!(
+                check(None, Some("127.0.0.1:7823"), Some(origin), "/api/status"),
+                Err(GuardError::ForeignOrigin),
+                "{origin}"
+            );
+        }
+        assert!(check(None, Some("localhost:7823"), Some("http://localhost:7823"), "/").is_ok());
+    }
+
+    #[test]
+    fn public_host_reaches_only_protocol_endpoints() {
+        let public = Some("https://trip.example.com");
+        let host = Some("trip.example.com");
+        assert_eq!(
+            check(public, host, None, "/mcp"),
+            Ok(Via::Public { origin: "https://trip.example.com".into() })
+        );
+        assert!(check(public, host, Some("https://trip.example.com"), "/oauth/token").is_ok());
+        for path in ["/", "/api/status", "/login", "/auth/launch", "/healthz"] {
+            assert_eq!(check(public, host, None, path), Err(GuardError::NotPublic), "{path}");
+        }
+        // Without a configured public URL the same host is simply foreign.
+        assert_eq!(check(None, host, None, "/mcp"), Err(GuardError::ForeignHost));
+    }
+
+    #[test]
+    fn public_origin_can_change_at_run_time() {
+        let allowed = AllowedOrigins::new(1, None);
+        let url = Url::parse("https://a-b-c.trycloudflare.com").unwrap();
+        allowed.set_public(Some(&url));
+        assert!(allowed.hosts().contains(&"a-b-c.trycloudflare.com".to_string()));
+        allowed.set_public(None);
+        assert_eq!(allowed.hosts().len(), 3);
+    }
+}

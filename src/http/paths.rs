@@ -1,0 +1,43 @@
+//! Every route path, declared once and used by the router, the guard and discovery metadata.
+
+pub const HEALTHZ: &str = "/healthz";
+pub const INDEX: &str = "/";
+pub const LOGIN_PAGE: &str = "/login";
+pub const UI_ASSETS: &str = "/ui/{*file}";
+pub const UI_PREFIX: &str = "/ui/";
+
+pub const AUTH_LAUNCH: &str = "/auth/launch";
+pub const AUTH_LOGIN: &str = "/auth/login";
+pub const AUTH_LOGOUT: &str = "/auth/logout";
+
+pub const API_PREFIX: &str = "/api";
+pub const API_STATUS: &str = "/status";
+
+pub const MCP: &str = "/mcp";
+
+/// Path prefixes a request through the public (tunnel) host may reach. Everything else — the
+/// UI, `/api`, owner actions — answers only on the loopback hosts (DESIGN.md, security model).
+pub const PUBLIC_PREFIXES: &[&str] = &[MCP, "/oauth/", "/.well-known/", "/ui/public/"];
+
+/// Whether `path` may be served to a request that came through the public host.
+pub fn is_public_path(path: &str) -> bool {
+    PUBLIC_PREFIXES.iter().any(|prefix| {
+        path.starts_with(prefix)
+            && (prefix.ends_with('/') || path.len() == prefix.len() || path[prefix.len()..].starts_with('/'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_paths_are_only_the_protocol_endpoints() {
+        for ok in ["/mcp", "/mcp/", "/oauth/token", "/.well-known/oauth-authorization-server", "/ui/public/style.css"] {
+            assert!(is_public_path(ok), "{ok}");
+        }
+        for no in ["/", "/api/status", "/mcpx", "/login", "/auth/launch", "/ui/app.js", "/healthz", "/oauth"] {
+            assert!(!is_public_path(no), "{no}");
+        }
+    }
+}

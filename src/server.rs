@@ -1,0 +1,175 @@
+//! `Server`: opens the store, binds 127.0.0.1, serves the app on a background task and shuts
+//! down gracefully when its cancellation token fires (signal, tray Quit, tests).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::auth::owner_session::{OwnerAuth, SessionKey, TicketPurpose};
+use crate::auth::AuthError;
+use crate::clock::{SharedClock, SystemClock};
+use crate::config::{Config, ENV_PORT, SHUTDOWN_GRACE};
+use crate::http::guard::AllowedOrigins;
+use crate::http::{AppState, app, paths};
+use crate::store::{Store, StoreError, owner};
+
+/// Why the server could not start. Each message names the setting that fixes it.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("port {port} is already in use; choose another with --port or {ENV_PORT}")]
+    PortInUse { port: u16 },
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind { port: u16, source: std::io::Error },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot read or create the session key {path}: {source}")]
+    SessionKey { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+}
+
+/// What a running instance writes to `instance.json` so the CLI can find it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct InstanceInfo {
+    pub pid: u32,
+    pub port: u16,
+    pub url: String,
+}
+
+/// A running server.
+pub struct Server {
+    addr: SocketAddr,
+    state: AppState,
+    config: Config,
+    cancel: CancellationToken,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// Starts serving with the system clock.
+    pub async fn start(config: Config) -> Result<Self, StartError> {
+        Self::start_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    pub async fn start_with_clock(config: Config, clock: SharedClock) -> Result<Self, StartError> {
+        // Bind first: a taken port should fail fast, before any file is touched.
+        let listener = TcpListener::bind(config.bind_addr()).await.map_err(|source| {
+            if source.kind() == std::io::ErrorKind::AddrInUse {
+                StartError::PortInUse { port: config.port }
+            } else {
+                StartError::Bind { port: config.port, source }
+            }
+        })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind { port: config.port, source })?;
+
+        let store = Store::open(&config.database_path())?;
+        let now = clock.now();
+        store.write(move |tx| owner::ensure_owner(tx, now).map_err(StoreError::from)).await?;
+        let key_path = config.session_key_path();
+        let key = SessionKey::load_or_create(&key_path)
+            .map_err(|source| StartError::SessionKey { path: key_path, source })?;
+
+        let local_url = format!("http://127.0.0.1:{}", addr.port());
+        let state = AppState {
+            owner: OwnerAuth::new(store.clone(), clock.clone(), key),
+            allowed: AllowedOrigins::new(addr.port(), config.public_url.as_ref()),
+            info: Arc::new(crate::http::ServerInfo {
+                local_url: local_url.clone(),
+                data_dir: config.data_dir.clone(),
+                started_at: now,
+            }),
+            store,
+            clock,
+        };
+
+        let cancel = CancellationToken::new();
+        let router = app(state.clone());
+        let shutdown = cancel.clone();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async move { shutdown.cancelled().await })
+                .await
+        });
+
+        write_instance_file(&config, &InstanceInfo { pid: std::process::id(), port: addr.port(), url: local_url });
+        tracing::info!(url = %format!("http://{addr}"), data_dir = %config.data_dir.display(), "Trek is serving");
+        Ok(Self { addr, state, config, cancel, task })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn local_url(&self) -> String {
+        self.state.info.local_url.clone()
+    }
+
+    /// The MCP endpoint clients connect to.
+    pub fn mcp_url(&self) -> String {
+        format!("{}{}", self.local_url(), paths::MCP)
+    }
+
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.config.data_dir
+    }
+
+    /// Token that stops the server when cancelled (signal handlers, the tray's Quit).
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.cancel.clone()
+    }
+
+    /// A one-time URL that logs a browser (the desktop window) in as the owner.
+    pub async fn launch_url(&self, purpose: TicketPurpose) -> Result<String, AuthError> {
+        let ticket = self.state.owner.issue_launch_ticket(purpose).await?;
+        Ok(format!("{}{}?ticket={}", self.local_url(), paths::AUTH_LAUNCH, ticket.expose()))
+    }
+
+    /// Waits until the token is cancelled, then for in-flight requests (at most
+    /// `SHUTDOWN_GRACE`), then closes the database.
+    pub async fn wait(self) -> std::io::Result<()> {
+        let Self { state, config, cancel, mut task, .. } = self;
+        let result = tokio::select! {
+            joined = &mut task => joined,
+            () = cancel.cancelled() => match tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await {
+                Ok(joined) => joined,
+                Err(_) => {
+                    tracing::warn!("in-flight requests did not finish within {SHUTDOWN_GRACE:?}; closing");
+                    task.abort();
+                    Ok(Ok(()))
+                }
+            },
+        };
+        state.store.close();
+        let _ = std::fs::remove_file(config.instance_file_path());
+        tracing::info!("Trek stopped");
+        result.unwrap_or_else(|join| Err(std::io::Error::other(join)))
+    }
+
+    /// Cancels and waits.
+    pub async fn shutdown(self) -> std::io::Result<()> {
+        self.cancel.cancel();
+        self.wait().await
+    }
+}
+
+fn write_instance_file(config: &Config, info: &InstanceInfo) {
+    let path = config.instance_file_path();
+    let written = serde_json::to_vec_pretty(info)
+        .map_err(std::io::Error::other)
+        .and_then(|json| std::fs::write(&path, json));
+    if let Err(error) = written {
+        tracing::warn!(path = %path.display(), %error, "could not write the instance file; `trek login-link` will assume the configured port");
+    }
+}
+
+/// The running instance recorded in the data dir, if any.
+pub fn read_instance_file(config: &Config) -> Option<InstanceInfo> {
+    let bytes = std::fs::read(config.instance_file_path()).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}

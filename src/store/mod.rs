@@ -1,0 +1,315 @@
+//! SQLite storage: one place that opens connections, embedded migrations, one writer thread and
+//! a pool of read-only connections, online backup and integrity check.
+//!
+//! The async runtime never runs SQLite calls on its worker threads: writes go to a dedicated
+//! thread over a channel (the tokio-rusqlite design), reads run on the blocking pool with a
+//! connection checked out of a small pool. Every write is one `BEGIN IMMEDIATE` transaction.
+
+mod migrations;
+pub mod owner;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use tokio::sync::{Semaphore, oneshot};
+
+use crate::config::{READ_CONNECTIONS, SQLITE_BUSY_TIMEOUT};
+
+pub use migrations::{SCHEMA_VERSION, migrate};
+
+/// Something went wrong below the domain: SQLite, a migration, or the store is shut down.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error(
+        "database {path} has schema version {found}, newer than this build knows ({known}); \
+         upgrade Trek or restore a backup"
+    )]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("could not create data directory {path}: {source}")]
+    DataDir { path: PathBuf, source: std::io::Error },
+    #[error("the database is closed")]
+    Closed,
+}
+
+type WriteJob = Box<dyn FnOnce(&mut Connection) + Send>;
+
+/// Handle to the database. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    writer: Mutex<Option<mpsc::Sender<WriteJob>>>,
+    writer_thread: Mutex<Option<thread::JoinHandle<()>>>,
+    readers: Mutex<Vec<Connection>>,
+    read_permits: Semaphore,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.inner.path).finish()
+    }
+}
+
+/// Per-connection settings, in one place.
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    // WAL lets readers proceed while the writer commits; it is a property of the file.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL syncs the WAL on every commit: a tool call that returned success survives a power cut.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    // Referential integrity is enforced by SQLite, not hoped for in code.
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // The CLI (`trek login-link`) and the server share the file; wait instead of failing.
+    conn.busy_timeout(SQLITE_BUSY_TIMEOUT)?;
+    conn.set_prepared_statement_cache_capacity(256);
+    Ok(())
+}
+
+/// Opens (creating if needed) a read-write connection with our pragmas.
+fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
+impl Store {
+    /// Opens the database at `path`, applies pending migrations and starts the writer thread.
+    /// A file written by a newer Trek is refused and left untouched.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let mut writer = open_connection(path)?;
+        migrate(&mut writer, path)?;
+
+        let mut readers = Vec::with_capacity(READ_CONNECTIONS);
+        for _ in 0..READ_CONNECTIONS {
+            let conn = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            conn.busy_timeout(SQLITE_BUSY_TIMEOUT)?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            conn.set_prepared_statement_cache_capacity(256);
+            readers.push(conn);
+        }
+
+        let (tx, rx) = mpsc::channel::<WriteJob>();
+        let handle = thread::Builder::new()
+            .name("trek-sqlite-writer".into())
+            .spawn(move || {
+                // Runs until every sender is dropped (`close`), then drops the connection,
+                // which checkpoints the WAL.
+                while let Ok(job) = rx.recv() {
+                    job(&mut writer);
+                }
+            })
+            .map_err(|source| StoreError::DataDir {
+                path: path.to_path_buf(),
+                source,
+            })?;
+
+        Ok(Self {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                writer: Mutex::new(Some(tx)),
+                writer_thread: Mutex::new(Some(handle)),
+                readers: Mutex::new(readers),
+                read_permits: Semaphore::new(READ_CONNECTIONS),
+            }),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction on the writer thread; commits on `Ok`,
+    /// rolls back on `Err`.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T, E> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let job: WriteJob = Box::new(move |conn| {
+            let _ = reply.send(run_in_transaction(conn, f));
+        });
+        let sender = self
+            .inner
+            .writer
+            .lock()
+            .map_err(|_| StoreError::Closed)?
+            .clone()
+            .ok_or(StoreError::Closed)?;
+        sender.send(job).map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Runs `f` with a read-only connection on the blocking pool.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+    {
+        let _permit = self
+            .inner
+            .read_permits
+            .acquire()
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            let conn = inner
+                .readers
+                .lock()
+                .map_err(|_| StoreError::Closed)?
+                .pop()
+                .ok_or(StoreError::Closed)?;
+            let result = f(&conn);
+            if let Ok(mut pool) = inner.readers.lock() {
+                pool.push(conn);
+            }
+            result
+        })
+        .await
+        .map_err(|_| StoreError::Closed)?
+    }
+
+    /// `PRAGMA integrity_check`: `["ok"]` for a healthy file, otherwise SQLite's findings.
+    pub async fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+            let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    /// Copies the live database to `dest` with SQLite's online backup API (safe while serving).
+    pub async fn backup(&self, dest: PathBuf) -> Result<(), StoreError> {
+        let source = self.inner.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let src = Connection::open_with_flags(&source, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            src.busy_timeout(SQLITE_BUSY_TIMEOUT)?;
+            src.backup(rusqlite::MAIN_DB, &dest, None)?;
+            Ok(())
+        })
+        .await
+        .map_err(|_| StoreError::Closed)?
+    }
+
+    /// Stops the writer after the jobs already queued and waits for it; later writes fail with
+    /// `Closed`. Reads keep working until the last handle is dropped.
+    pub fn close(&self) {
+        if let Ok(mut writer) = self.inner.writer.lock() {
+            writer.take();
+        }
+        let handle = self.inner.writer_thread.lock().ok().and_then(|mut h| h.take());
+        if let Some(handle) = handle {
+            let _ = handle.join();
+        }
+    }
+}
+
+fn run_in_transaction<T, E, F>(conn: &mut Connection, f: F) -> Result<T, E>
+where
+    E: From<StoreError>,
+    F: FnOnce(&Transaction<'_>) -> Result<T, E>,
+{
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(StoreError::from)?;
+    let value = f(&tx)?; // dropping `tx` on error rolls back
+    tx.commit().map_err(StoreError::from)?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    enum TestError {
+        #[error(transparent)]
+        Store(#[from] StoreError),
+        #[error("refused")]
+        Refused,
+    }
+
+    fn temp_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db")).unwrap();
+        (dir, store)
+    }
+
+    #[tokio::test]
+    async fn failed_write_rolls_back_everything_it_did() {
+        let (_dir, store) = temp_store();
+        let result: Result<(), TestError> = store
+            .write(|tx| {
+                tx.execute("INSERT INTO settings(key, value) VALUES ('a', '1')", [])
+                    .map_err(StoreError::from)?;
+                Err(TestError::Refused)
+            })
+            .await;
+        assert!(matches!(result, Err(TestError::Refused)));
+        let count: i64 = store
+            .read(|c| {
+                c.query_row("SELECT count(*) FROM settings WHERE key = 'a'", [], |r| r.get(0))
+                    .map_err(StoreError::from)
+            })
+            .await
+            .unwrap();
+        assert_eq!(count, 0);
+    }
+
+    #[tokio::test]
+    async fn pragmas_are_applied() {
+        let (_dir, store) = temp_store();
+        let (mode, sync, fk): (String, i64, i64) = store
+            .write(|tx| {
+                Ok::<_, StoreError>((
+                    tx.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
+                    tx.query_row("PRAGMA synchronous", [], |r| r.get(0))?,
+                    tx.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?,
+                ))
+            })
+            .await
+            .unwrap();
+        assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
+    }
+
+    #[tokio::test]
+    async fn writes_after_close_fail_with_closed() {
+        let (_dir, store) = temp_store();
+        store.close();
+        let result: Result<(), StoreError> = store.write(|_| Ok(())).await;
+        assert!(matches!(result, Err(StoreError::Closed)));
+    }
+
+    #[tokio::test]
+    async fn integrity_check_and_backup_work_on_a_live_store() {
+        let (dir, store) = temp_store();
+        assert_eq!(store.integrity_check().await.unwrap(), vec!["ok".to_string()]);
+        let dest = dir.path().join("backup.db");
+        store.backup(dest.clone()).await.unwrap();
+        let copy = Connection::open(&dest).unwrap();
+        let version: i64 = copy.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+    }
+}
