@@ -55,6 +55,8 @@ pub struct Config {
 pub enum ConfigError {
     #[error("no data directory: set {ENV_DATA_DIR} or --data-dir (no home directory found)")]
     NoDataDir,
+    #[error("{ENV_PORT} must be a port number (1-65535), got {0:?}")]
+    Port(String),
     #[error("{ENV_PUBLIC_URL} must be an http(s) origin without path, query or credentials, got {0:?}")]
     PublicUrl(String),
 }
@@ -79,6 +81,17 @@ impl Config {
             data_dir,
             public_url,
         })
+    }
+
+    /// A configuration from the environment alone (the desktop app has no flags).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let port = match std::env::var(ENV_PORT) {
+            Ok(raw) => raw.trim().parse().map_err(|_| ConfigError::Port(raw))?,
+            Err(_) => DEFAULT_PORT,
+        };
+        let data_dir = std::env::var_os(ENV_DATA_DIR).filter(|d| !d.is_empty()).map(PathBuf::from);
+        let public_url = std::env::var(ENV_PUBLIC_URL).ok();
+        Self::new(port, data_dir, public_url.as_deref())
     }
 
     /// The loopback address to bind. Never anything but 127.0.0.1 (see DESIGN.md).
