@@ -1,0 +1,293 @@
+//! `cargo xtask test`'s desktop step: builds `trek-desktop`, runs it in a real window under
+//! Xvfb (with a D-Bus session for the tray and single-instance plugin), and checks what a
+//! user would see — `/healthz` answers, the window shows a non-blank UI (screenshot saved at
+//! `target/desktop/window.png`, the CI artifact) — and that SIGTERM stops it cleanly with
+//! no process left behind.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+
+/// Bounds for every wait, so a broken build fails instead of hanging CI.
+const HEALTHZ_TIMEOUT: Duration = Duration::from_secs(60);
+const SCREENSHOT_TIMEOUT: Duration = Duration::from_secs(60);
+const EXIT_TIMEOUT: Duration = Duration::from_secs(20);
+const X_START_TIMEOUT: Duration = Duration::from_secs(10);
+const POLL: Duration = Duration::from_millis(250);
+/// A blank or half-painted screen has a handful of colours; a rendered page with text,
+/// anti-aliasing and icons has hundreds.
+const MIN_DISTINCT_COLOURS: u64 = 50;
+
+pub fn smoke_test(root: &Path) -> Result<()> {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let out = target.join("desktop");
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+
+    println!("desktop: building trek-desktop");
+    let started = Instant::now();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo).current_dir(root).args(["build", "-p", "trek-desktop"]).status()?;
+    ensure!(status.success(), "cargo build -p trek-desktop failed ({status})");
+    println!("desktop: built in {:.1} s", started.elapsed().as_secs_f64());
+    let binary = target.join("debug").join(format!("trek-desktop{}", std::env::consts::EXE_SUFFIX));
+
+    let mut guard = Guard::default();
+    let data_dir = std::env::temp_dir().join(format!("trek-desktop-smoke-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data_dir);
+    std::fs::create_dir_all(&data_dir)?;
+    guard.data_dir = Some(data_dir.clone());
+
+    let display = start_xvfb(&mut guard)?;
+    let bus = start_dbus(&mut guard)?;
+    let port = free_port()?;
+    println!("desktop: DISPLAY={display}, port {port}, data dir {}", data_dir.display());
+
+    let log_path = out.join("app.log");
+    let log = std::fs::File::create(&log_path)?;
+    let app = Command::new(&binary)
+        .env("DISPLAY", &display)
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus)
+        .env("TREK_DATA_DIR", &data_dir)
+        .env("TREK_PORT", port.to_string())
+        // Xvfb has no Wayland and no GPU: force X11, and WebKit's software path.
+        .env_remove("WAYLAND_DISPLAY")
+        .env("GDK_BACKEND", "x11")
+        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        .env("LIBGL_ALWAYS_SOFTWARE", "1")
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .spawn()
+        .with_context(|| format!("starting {}", binary.display()))?;
+    let pid = app.id();
+    guard.app = Some(app);
+    let fail = |what: String| -> anyhow::Error {
+        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        let tail: Vec<&str> = log.lines().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
+        anyhow::anyhow!("{what}\n--- {} (last lines) ---\n{}", log_path.display(), tail.join("\n"))
+    };
+
+    // 1. The core serves: /healthz answers 200.
+    let started = Instant::now();
+    loop {
+        if let Some(status) = guard.app_exited()? {
+            return Err(fail(format!("trek-desktop exited before /healthz answered ({status})")));
+        }
+        if healthz_status(port).ok() == Some(200) {
+            break;
+        }
+        if started.elapsed() > HEALTHZ_TIMEOUT {
+            return Err(fail(format!("/healthz did not answer 200 within {HEALTHZ_TIMEOUT:?}")));
+        }
+        std::thread::sleep(POLL);
+    }
+    println!("desktop: /healthz 200 after {} ms", started.elapsed().as_millis());
+
+    // 2. The window shows the UI: the screen is no longer blank.
+    let shot = out.join("window.png");
+    let started = Instant::now();
+    let colours = loop {
+        if let Some(status) = guard.app_exited()? {
+            return Err(fail(format!("trek-desktop exited before the window painted ({status})")));
+        }
+        let colours = screenshot(&display, &shot)?;
+        if colours > MIN_DISTINCT_COLOURS {
+            break colours;
+        }
+        if started.elapsed() > SCREENSHOT_TIMEOUT {
+            return Err(fail(format!(
+                "the screen still looks blank after {SCREENSHOT_TIMEOUT:?}: {colours} distinct colours \
+                 (want > {MIN_DISTINCT_COLOURS}); see {}",
+                shot.display()
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    println!(
+        "desktop: window painted after {} ms: {colours} distinct colours (> {MIN_DISTINCT_COLOURS}), saved {}",
+        started.elapsed().as_millis(),
+        shot.display()
+    );
+    match rss_kib(pid) {
+        Some(kib) => println!("desktop: trek-desktop RSS {:.1} MiB (VmRSS, main process only)", kib as f64 / 1024.0),
+        None => println!("desktop: trek-desktop RSS unavailable (no /proc)"),
+    }
+
+    // 3. SIGTERM takes the graceful Quit path: exit status 0 within the bound, nothing left.
+    let started = Instant::now();
+    let status = Command::new("kill").args(["-TERM", &pid.to_string()]).status()?;
+    ensure!(status.success(), "kill -TERM {pid} failed");
+    let status = loop {
+        if let Some(status) = guard.app_exited()? {
+            break status;
+        }
+        if started.elapsed() > EXIT_TIMEOUT {
+            return Err(fail(format!("trek-desktop did not exit within {EXIT_TIMEOUT:?} of SIGTERM")));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    if !status.success() {
+        return Err(fail(format!("trek-desktop exited with {status} after SIGTERM, want success")));
+    }
+    println!("desktop: exited cleanly ({status}) {} ms after SIGTERM", started.elapsed().as_millis());
+    ensure!(TcpStream::connect(("127.0.0.1", port)).is_err(), "port {port} still accepts connections after exit");
+
+    // WebKit's helper processes inherit the environment, so our unique data dir finds them.
+    let marker = format!("TREK_DATA_DIR={}", data_dir.display());
+    let started = Instant::now();
+    loop {
+        let left = processes_with_env(&marker);
+        if left.is_empty() {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(5) {
+            bail!("processes left after exit: {left:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    println!("desktop: no trek-desktop or WebKit process left");
+    Ok(())
+}
+
+/// Kills what the test started, in reverse order, even when a check failed.
+#[derive(Default)]
+struct Guard {
+    app: Option<Child>,
+    helpers: Vec<Child>,
+    data_dir: Option<PathBuf>,
+}
+
+impl Guard {
+    /// `Some(status)` once the app has exited (and been reaped).
+    fn app_exited(&mut self) -> Result<Option<ExitStatus>> {
+        let Some(app) = self.app.as_mut() else { return Ok(None) };
+        Ok(app.try_wait()?)
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        if let Some(mut app) = self.app.take()
+            && app.try_wait().ok().flatten().is_none()
+        {
+            let _ = app.kill();
+            let _ = app.wait();
+        }
+        if let Some(dir) = &self.data_dir {
+            // Orphaned WebKit helpers of a failed run: ours, found by their environment.
+            for pid in processes_with_env(&format!("TREK_DATA_DIR={}", dir.display())) {
+                let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+            }
+        }
+        for mut child in self.helpers.drain(..).rev() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if let Some(dir) = self.data_dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Starts `Xvfb` on the first display number with no lock file; returns `":N"`.
+fn start_xvfb(guard: &mut Guard) -> Result<String> {
+    let n = (90..200)
+        .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists() && !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists())
+        .context("no free X display number in :90-:199")?;
+    let display = format!(":{n}");
+    let child = Command::new("Xvfb")
+        .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("starting Xvfb (apt-get install xvfb)")?;
+    guard.helpers.push(child);
+    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+    let started = Instant::now();
+    while !socket.exists() {
+        if let Some(xvfb) = guard.helpers.last_mut()
+            && let Some(status) = xvfb.try_wait()?
+        {
+            bail!("Xvfb {display} exited at start ({status})");
+        }
+        ensure!(started.elapsed() < X_START_TIMEOUT, "Xvfb {display} did not start within {X_START_TIMEOUT:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(display)
+}
+
+/// Starts a private session bus; returns its address.
+fn start_dbus(guard: &mut Guard) -> Result<String> {
+    let mut child = Command::new("dbus-daemon")
+        .args(["--session", "--nofork", "--print-address=1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("starting dbus-daemon (apt-get install dbus-x11)")?;
+    let stdout = child.stdout.take().context("dbus-daemon stdout")?;
+    guard.helpers.push(child);
+    // The daemon prints its address once it listens; EOF here means it died.
+    let mut address = String::new();
+    BufReader::new(stdout).read_line(&mut address)?;
+    let address = address.trim().to_owned();
+    ensure!(!address.is_empty(), "dbus-daemon printed no address");
+    Ok(address)
+}
+
+/// Asks the OS for a free port, then releases it for the app to bind.
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// The status code of `GET /healthz` (plain HTTP/1.1: xtask stays free of an HTTP client).
+fn healthz_status(port: u16) -> Result<u16> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
+    write!(stream, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")?;
+    let mut head = [0u8; 32];
+    let n = stream.read(&mut head)?;
+    let line = String::from_utf8_lossy(&head[..n]);
+    line.split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .with_context(|| format!("not an HTTP response: {line:?}"))
+}
+
+/// Screenshots the whole X screen to `path`; returns its number of distinct colours.
+fn screenshot(display: &str, path: &Path) -> Result<u64> {
+    let status = Command::new("import")
+        .args(["-display", display, "-window", "root"])
+        .arg(path)
+        .stderr(Stdio::null())
+        .status()
+        .context("running ImageMagick's import (apt-get install imagemagick)")?;
+    ensure!(status.success(), "import -window root failed ({status})");
+    let output = Command::new("identify").args(["-format", "%k"]).arg(path).output()?;
+    ensure!(output.status.success(), "identify failed: {}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.trim().parse().with_context(|| format!("identify -format %k printed {text:?}"))
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// PIDs of live processes whose environment contains `entry` (`NAME=value`).
+fn processes_with_env(entry: &str) -> Vec<u32> {
+    let Ok(proc_dir) = std::fs::read_dir("/proc") else { return Vec::new() };
+    proc_dir
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|&b| b == 0).any(|var| var == entry.as_bytes()))
+        })
+        .collect()
+}
