@@ -57,7 +57,9 @@ pub enum ConfigError {
     NoDataDir,
     #[error("{ENV_PORT} must be a port number (1-65535), got {0:?}")]
     Port(String),
-    #[error("{ENV_PUBLIC_URL} must be an http(s) origin without path, query or credentials, got {0:?}")]
+    #[error(
+        "{ENV_PUBLIC_URL} must be an http(s) origin without path, query or credentials, got {0:?}"
+    )]
     PublicUrl(String),
 }
 
@@ -89,7 +91,9 @@ impl Config {
             Ok(raw) => raw.trim().parse().map_err(|_| ConfigError::Port(raw))?,
             Err(_) => DEFAULT_PORT,
         };
-        let data_dir = std::env::var_os(ENV_DATA_DIR).filter(|d| !d.is_empty()).map(PathBuf::from);
+        let data_dir = std::env::var_os(ENV_DATA_DIR)
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from);
         let public_url = std::env::var(ENV_PUBLIC_URL).ok();
         Self::new(port, data_dir, public_url.as_deref())
     }
@@ -140,7 +144,11 @@ mod tests {
 
     #[test]
     fn public_url_must_be_a_bare_origin() {
-        for ok in ["https://trek.example.com", "https://a.trycloudflare.com/", "http://h:8080"] {
+        for ok in [
+            "https://trek.example.com",
+            "https://a.trycloudflare.com/",
+            "http://h:8080",
+        ] {
             assert!(parse_public_url(ok).is_ok(), "{ok} should be accepted");
         }
         for bad in [

@@ -1,1 +1,14 @@
-fn main(){}
+//! One integration-test binary (ripgrep's layout): each module is a black-box suite that
+//! starts the real server on 127.0.0.1:0 with a temp data dir and speaks HTTP to it.
+
+// Test helpers: TestServer, HTTP clients, assertions.
+mod support;
+
+// Host/Origin guard, security headers, body limit, public-host restrictions.
+mod http_guard;
+// Owner login: launch tickets, cookies, password login, /api 401.
+mod owner_session;
+// Store: migrations on restart, integrity check and backup through the CLI.
+mod store;
+// The real `trek` binary: taken port, login-link, db commands, graceful shutdown.
+mod cli;

@@ -18,23 +18,21 @@ use crate::store::owner::UserId;
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route(paths::API_STATUS, get(status))
-        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API endpoint") })
+        .fallback(|| async {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API endpoint")
+        })
         .layer(middleware::from_fn_with_state(state, require_owner))
 }
 
-/// The authenticated owner, put in the request's extensions by `require_owner`.
-#[derive(Debug, Clone, Copy)]
-pub struct Owner(pub UserId);
-
-async fn require_owner(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+async fn require_owner(State(state): State<AppState>, request: Request, next: Next) -> Response {
     match authenticate(&state, request.headers()).await {
-        Ok(user) => {
-            request.extensions_mut().insert(Owner(user));
+        Ok(_owner) => {
             let mut response = next.run(request).await;
             // Owner data is never cached by the browser.
-            response
-                .headers_mut()
-                .insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+            response.headers_mut().insert(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
             response
         }
         Err(e) => e.into_response(),
@@ -43,7 +41,11 @@ async fn require_owner(State(state): State<AppState>, mut request: Request, next
 
 async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<UserId, ApiError> {
     let cookie = session_cookie(headers).ok_or_else(ApiError::unauthorized)?;
-    state.owner.verify_session(&cookie).await.map_err(|_| ApiError::unauthorized())
+    state
+        .owner
+        .verify_session(&cookie)
+        .await
+        .map_err(|_| ApiError::unauthorized())
 }
 
 #[derive(Serialize)]

@@ -61,15 +61,23 @@ pub fn app(state: AppState) -> Router {
         .layer(set_if_missing(header::REFERRER_POLICY, "no-referrer"))
         .layer(set_if_missing(header::X_FRAME_OPTIONS, "DENY"))
         .layer(set_if_missing(header::CONTENT_SECURITY_POLICY, CSP))
-        .layer(set_if_missing(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
-        .layer(set_if_missing(HeaderName::from_static("cross-origin-resource-policy"), "same-origin"));
+        .layer(set_if_missing(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ))
+        .layer(set_if_missing(
+            HeaderName::from_static("cross-origin-resource-policy"),
+            "same-origin",
+        ));
 
     Router::new()
         .route(paths::HEALTHZ, get(healthz))
         .merge(ui::routes())
         .merge(owner::routes())
         .nest(paths::API_PREFIX, api::routes(state.clone()))
-        .fallback(|| async { super::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
+        .fallback(|| async {
+            super::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+        })
         .with_state(state.clone())
         // Outermost first: trace → host/origin guard → security headers → body limit → timeout.
         // The guard runs before routing, and its refusals still carry the security headers
@@ -78,9 +86,15 @@ pub fn app(state: AppState) -> Router {
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
                 .layer(security_headers)
-                .layer(middleware::from_fn_with_state(state.allowed.clone(), guard::guard))
+                .layer(middleware::from_fn_with_state(
+                    state.allowed.clone(),
+                    guard::guard,
+                ))
                 .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
-                .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT)),
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    REQUEST_TIMEOUT,
+                )),
         )
 }
 

@@ -19,17 +19,29 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into() }
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "log in first: open Trek's window or run `trek login-link`")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "log in first: open Trek's window or run `trek login-link`",
+        )
     }
 
     /// A failure the client cannot fix: details go to the log, a generic message to the client.
     pub fn internal(error: &dyn std::fmt::Display) -> Self {
         tracing::error!(%error, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; see the server log")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error; see the server log",
+        )
     }
 }
 
@@ -41,7 +53,10 @@ struct Body<'a> {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = axum::Json(Body { error: self.code, message: &self.message });
+        let body = axum::Json(Body {
+            error: self.code,
+            message: &self.message,
+        });
         (self.status, [(header::CACHE_CONTROL, "no-store")], body).into_response()
     }
 }
@@ -49,7 +64,9 @@ impl IntoResponse for ApiError {
 impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
         let status = match &e {
-            AuthError::TicketInvalid | AuthError::NoSession | AuthError::WrongPassword => StatusCode::UNAUTHORIZED,
+            AuthError::TicketInvalid | AuthError::NoSession | AuthError::WrongPassword => {
+                StatusCode::UNAUTHORIZED
+            }
             AuthError::NoPassword => StatusCode::CONFLICT,
             AuthError::TooManyFailures => StatusCode::TOO_MANY_REQUESTS,
             AuthError::PasswordTooShort { .. } => StatusCode::BAD_REQUEST,

@@ -51,7 +51,10 @@ struct PublicOrigin {
 
 impl AllowedOrigins {
     pub fn new(port: u16, public: Option<&Url>) -> Arc<Self> {
-        let this = Self { port, public: RwLock::new(None) };
+        let this = Self {
+            port,
+            public: RwLock::new(None),
+        };
         this.set_public(public);
         Arc::new(this)
     }
@@ -64,7 +67,10 @@ impl AllowedOrigins {
                 Some(port) => format!("{host}:{port}"),
                 None => host,
             };
-            Some(PublicOrigin { origin: format!("{}://{authority}", url.scheme()), authority })
+            Some(PublicOrigin {
+                origin: format!("{}://{authority}", url.scheme()),
+                authority,
+            })
         });
         if let Ok(mut slot) = self.public.write() {
             *slot = value;
@@ -82,7 +88,11 @@ impl AllowedOrigins {
 
     fn loopback_authorities(&self) -> Vec<String> {
         let port = self.port;
-        vec![format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("[::1]:{port}")]
+        vec![
+            format!("127.0.0.1:{port}"),
+            format!("localhost:{port}"),
+            format!("[::1]:{port}"),
+        ]
     }
 
     /// The public origin (`https://host`), when one is configured.
@@ -102,17 +112,24 @@ impl AllowedOrigins {
             .ok_or(GuardError::MissingHost)?
             .to_ascii_lowercase();
         let via = if self.loopback_authorities().contains(&host) {
-            Via::Loopback { origin: format!("http://{host}") }
+            Via::Loopback {
+                origin: format!("http://{host}"),
+            }
         } else if let Some(public) = self.public().filter(|p| p.authority == host) {
             if !paths::is_public_path(path) {
                 return Err(GuardError::NotPublic);
             }
-            Via::Public { origin: public.origin }
+            Via::Public {
+                origin: public.origin,
+            }
         } else {
             return Err(GuardError::ForeignHost);
         };
         if let Some(origin) = headers.get(header::ORIGIN) {
-            let origin = origin.to_str().map_err(|_| GuardError::ForeignOrigin)?.to_ascii_lowercase();
+            let origin = origin
+                .to_str()
+                .map_err(|_| GuardError::ForeignOrigin)?
+                .to_ascii_lowercase();
             if !self.is_our_origin(&origin) {
                 return Err(GuardError::ForeignOrigin);
             }
@@ -121,7 +138,9 @@ impl AllowedOrigins {
     }
 
     fn is_our_origin(&self, origin: &str) -> bool {
-        self.loopback_authorities().iter().any(|a| origin == format!("http://{a}"))
+        self.loopback_authorities()
+            .iter()
+            .any(|a| origin == format!("http://{a}"))
             || self.public().is_some_and(|p| p.origin == origin)
     }
 }
@@ -182,7 +201,12 @@ pub async fn guard(
 mod tests {
     use super::*;
 
-    fn check(public: Option<&str>, host: Option<&str>, origin: Option<&str>, path: &str) -> Result<Via, GuardError> {
+    fn check(
+        public: Option<&str>,
+        host: Option<&str>,
+        origin: Option<&str>,
+        path: &str,
+    ) -> Result<Via, GuardError> {
         let url = public.map(|p| Url::parse(p).unwrap());
         let allowed = AllowedOrigins::new(7823, url.as_ref());
         let mut headers = HeaderMap::new();
@@ -197,8 +221,16 @@ mod tests {
 
     #[test]
     fn loopback_names_on_our_port_pass() {
-        for host in ["127.0.0.1:7823", "localhost:7823", "[::1]:7823", "LOCALHOST:7823"] {
-            assert!(matches!(check(None, Some(host), None, "/"), Ok(Via::Loopback { .. })), "{host}");
+        for host in [
+            "127.0.0.1:7823",
+            "localhost:7823",
+            "[::1]:7823",
+            "LOCALHOST:7823",
+        ] {
+            assert!(
+                matches!(check(None, Some(host), None, "/"), Ok(Via::Loopback { .. })),
+                "{host}"
+            );
         }
     }
 
@@ -221,14 +253,28 @@ mod tests {
 
     #[test]
     fn foreign_origins_are_refused() {
-        for origin in ["http://evil.example", "null", "http://localhost:3000", "https://127.0.0.1:7823", "http://127.0.0.1:7823.evil.example"] {
+        for origin in [
+            "http://evil.example",
+            "null",
+            "http://localhost:3000",
+            "https://127.0.0.1:7823",
+            "http://127.0.0.1:7823.evil.example",
+        ] {
             assert_eq!(
                 check(None, Some("127.0.0.1:7823"), Some(origin), "/api/status"),
                 Err(GuardError::ForeignOrigin),
                 "{origin}"
             );
         }
-        assert!(check(None, Some("localhost:7823"), Some("http://localhost:7823"), "/").is_ok());
+        assert!(
+            check(
+                None,
+                Some("localhost:7823"),
+                Some("http://localhost:7823"),
+                "/"
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -237,14 +283,31 @@ mod tests {
         let host = Some("trip.example.com");
         assert_eq!(
             check(public, host, None, "/mcp"),
-            Ok(Via::Public { origin: "https://trip.example.com".into() })
+            Ok(Via::Public {
+                origin: "https://trip.example.com".into()
+            })
         );
-        assert!(check(public, host, Some("https://trip.example.com"), "/oauth/token").is_ok());
+        assert!(
+            check(
+                public,
+                host,
+                Some("https://trip.example.com"),
+                "/oauth/token"
+            )
+            .is_ok()
+        );
         for path in ["/", "/api/status", "/login", "/auth/launch", "/healthz"] {
-            assert_eq!(check(public, host, None, path), Err(GuardError::NotPublic), "{path}");
+            assert_eq!(
+                check(public, host, None, path),
+                Err(GuardError::NotPublic),
+                "{path}"
+            );
         }
         // Without a configured public URL the same host is simply foreign.
-        assert_eq!(check(None, host, None, "/mcp"), Err(GuardError::ForeignHost));
+        assert_eq!(
+            check(None, host, None, "/mcp"),
+            Err(GuardError::ForeignHost)
+        );
     }
 
     #[test]
@@ -252,7 +315,11 @@ mod tests {
         let allowed = AllowedOrigins::new(1, None);
         let url = Url::parse("https://a-b-c.trycloudflare.com").unwrap();
         allowed.set_public(Some(&url));
-        assert!(allowed.hosts().contains(&"a-b-c.trycloudflare.com".to_string()));
+        assert!(
+            allowed
+                .hosts()
+                .contains(&"a-b-c.trycloudflare.com".to_string())
+        );
         allowed.set_public(None);
         assert_eq!(allowed.hosts().len(), 3);
     }

@@ -1,11 +1,11 @@
 //! Owner login endpoints: launch ticket → session cookie, password login, logout.
 
+use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 
 use super::app::AppState;
@@ -26,14 +26,19 @@ struct LaunchQuery {
 }
 
 /// `GET /auth/launch?ticket=…`: the desktop window and `trek login-link` land here.
-async fn launch(State(state): State<AppState>, query: Result<Query<LaunchQuery>, QueryRejection>) -> Response {
+async fn launch(
+    State(state): State<AppState>,
+    query: Result<Query<LaunchQuery>, QueryRejection>,
+) -> Response {
     let Ok(Query(LaunchQuery { ticket })) = query else {
         return ui::page(StatusCode::BAD_REQUEST, "link-invalid.html");
     };
     match state.owner.redeem_launch_ticket(&ticket).await {
         // 303 so the ticket-bearing URL does not stay in the window's history.
         Ok(session) => with_cookie(Redirect::to(paths::INDEX).into_response(), &session),
-        Err(crate::auth::AuthError::TicketInvalid) => ui::page(StatusCode::UNAUTHORIZED, "link-invalid.html"),
+        Err(crate::auth::AuthError::TicketInvalid) => {
+            ui::page(StatusCode::UNAUTHORIZED, "link-invalid.html")
+        }
         Err(e) => ApiError::from(e).into_response(),
     }
 }
@@ -44,9 +49,15 @@ struct LoginBody {
 }
 
 /// `POST /auth/login {"password": …}`: headless login with the owner password.
-async fn login(State(state): State<AppState>, Json(body): Json<LoginBody>) -> Result<Response, ApiError> {
+async fn login(
+    State(state): State<AppState>,
+    Json(body): Json<LoginBody>,
+) -> Result<Response, ApiError> {
     let session = state.owner.login_with_password(body.password).await?;
-    Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), &session))
+    Ok(with_cookie(
+        StatusCode::NO_CONTENT.into_response(),
+        &session,
+    ))
 }
 
 /// `POST /auth/logout`: ends this browser's session.
@@ -73,7 +84,9 @@ fn with_cookie(mut response: Response, session: &NewSession) -> Response {
     match HeaderValue::from_str(&cookie) {
         Ok(value) => {
             response.headers_mut().insert(header::SET_COOKIE, value);
-            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response
         }
         Err(e) => ApiError::internal(&e).into_response(),

@@ -23,7 +23,9 @@ pub const PUBLIC_PREFIXES: &[&str] = &[MCP, "/oauth/", "/.well-known/", "/ui/pub
 pub fn is_public_path(path: &str) -> bool {
     PUBLIC_PREFIXES.iter().any(|prefix| {
         path.starts_with(prefix)
-            && (prefix.ends_with('/') || path.len() == prefix.len() || path[prefix.len()..].starts_with('/'))
+            && (prefix.ends_with('/')
+                || path.len() == prefix.len()
+                || path[prefix.len()..].starts_with('/'))
     })
 }
 
@@ -33,10 +35,25 @@ mod tests {
 
     #[test]
     fn public_paths_are_only_the_protocol_endpoints() {
-        for ok in ["/mcp", "/mcp/", "/oauth/token", "/.well-known/oauth-authorization-server", "/ui/public/style.css"] {
+        for ok in [
+            "/mcp",
+            "/mcp/",
+            "/oauth/token",
+            "/.well-known/oauth-authorization-server",
+            "/ui/public/style.css",
+        ] {
             assert!(is_public_path(ok), "{ok}");
         }
-        for no in ["/", "/api/status", "/mcpx", "/login", "/auth/launch", "/ui/app.js", "/healthz", "/oauth"] {
+        for no in [
+            "/",
+            "/api/status",
+            "/mcpx",
+            "/login",
+            "/auth/launch",
+            "/ui/app.js",
+            "/healthz",
+            "/oauth",
+        ] {
             assert!(!is_public_path(no), "{no}");
         }
     }

@@ -1,10 +1,10 @@
 //! The static UI (`ui/`), embedded in the binary at build time.
 
+use axum::Router;
 use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use rust_embed::RustEmbed;
 
 use super::app::AppState;
@@ -17,8 +17,14 @@ struct Assets;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(paths::INDEX, get(|| async { page(StatusCode::OK, "index.html") }))
-        .route(paths::LOGIN_PAGE, get(|| async { page(StatusCode::OK, "login.html") }))
+        .route(
+            paths::INDEX,
+            get(|| async { page(StatusCode::OK, "index.html") }),
+        )
+        .route(
+            paths::LOGIN_PAGE,
+            get(|| async { page(StatusCode::OK, "login.html") }),
+        )
         .route(paths::UI_ASSETS, get(asset))
 }
 

@@ -47,9 +47,12 @@ mod tests {
         let path = dir.path().join("t.db");
         let mut conn = Connection::open(&path).unwrap();
         migrate(&mut conn, &path).unwrap();
-        conn.execute("INSERT INTO settings(key, value) VALUES ('k', 'v')", []).unwrap();
+        conn.execute("INSERT INTO settings(key, value) VALUES ('k', 'v')", [])
+            .unwrap();
         migrate(&mut conn, &path).unwrap();
-        let v: String = conn.query_row("SELECT value FROM settings", [], |r| r.get(0)).unwrap();
+        let v: String = conn
+            .query_row("SELECT value FROM settings", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(v, "v");
     }
 
@@ -58,11 +61,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
         let mut conn = Connection::open(&path).unwrap();
-        conn.execute_batch("CREATE TABLE future(x); PRAGMA user_version = 999;").unwrap();
+        conn.execute_batch("CREATE TABLE future(x); PRAGMA user_version = 999;")
+            .unwrap();
         let err = migrate(&mut conn, &path).unwrap_err();
-        assert!(matches!(err, StoreError::TooNew { found: 999, .. }), "{err}");
+        assert!(
+            matches!(err, StoreError::TooNew { found: 999, .. }),
+            "{err}"
+        );
         let tables: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(tables, 1, "nothing may be created in a newer file");
     }
@@ -75,16 +86,27 @@ mod tests {
         let path = dir.path().join("t.db");
         let mut conn = Connection::open(&path).unwrap();
         migrate(&mut conn, &path).unwrap();
-        conn.execute("INSERT INTO settings(key, value) VALUES ('k', 'v')", []).unwrap();
+        conn.execute("INSERT INTO settings(key, value) VALUES ('k', 'v')", [])
+            .unwrap();
         let mut steps: Vec<M> = MIGRATIONS.iter().map(|sql| M::up(sql)).collect();
-        steps.push(M::up("CREATE TABLE broken(x); INSERT INTO no_such_table VALUES (1);"));
+        steps.push(M::up(
+            "CREATE TABLE broken(x); INSERT INTO no_such_table VALUES (1);",
+        ));
         assert!(Migrations::new(steps).to_latest(&mut conn).is_err());
-        let v: String = conn.query_row("SELECT value FROM settings", [], |r| r.get(0)).unwrap();
+        let v: String = conn
+            .query_row("SELECT value FROM settings", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(v, "v");
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(version, SCHEMA_VERSION);
         let broken: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'broken'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'broken'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(broken, 0);
     }

@@ -31,9 +31,16 @@ pub enum StoreError {
         "database {path} has schema version {found}, newer than this build knows ({known}); \
          upgrade Trek or restore a backup"
     )]
-    TooNew { path: PathBuf, found: i64, known: i64 },
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("could not create data directory {path}: {source}")]
-    DataDir { path: PathBuf, source: std::io::Error },
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the database is closed")]
     Closed,
 }
@@ -56,7 +63,9 @@ struct Inner {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.inner.path).finish()
+        f.debug_struct("Store")
+            .field("path", &self.inner.path)
+            .finish()
     }
 }
 
@@ -219,7 +228,12 @@ impl Store {
         if let Ok(mut writer) = self.inner.writer.lock() {
             writer.take();
         }
-        let handle = self.inner.writer_thread.lock().ok().and_then(|mut h| h.take());
+        let handle = self
+            .inner
+            .writer_thread
+            .lock()
+            .ok()
+            .and_then(|mut h| h.take());
         if let Some(handle) = handle {
             let _ = handle.join();
         }
@@ -270,8 +284,10 @@ mod tests {
         assert!(matches!(result, Err(TestError::Refused)));
         let count: i64 = store
             .read(|c| {
-                c.query_row("SELECT count(*) FROM settings WHERE key = 'a'", [], |r| r.get(0))
-                    .map_err(StoreError::from)
+                c.query_row("SELECT count(*) FROM settings WHERE key = 'a'", [], |r| {
+                    r.get(0)
+                })
+                .map_err(StoreError::from)
             })
             .await
             .unwrap();
@@ -305,11 +321,16 @@ mod tests {
     #[tokio::test]
     async fn integrity_check_and_backup_work_on_a_live_store() {
         let (dir, store) = temp_store();
-        assert_eq!(store.integrity_check().await.unwrap(), vec!["ok".to_string()]);
+        assert_eq!(
+            store.integrity_check().await.unwrap(),
+            vec!["ok".to_string()]
+        );
         let dest = dir.path().join("backup.db");
         store.backup(dest.clone()).await.unwrap();
         let copy = Connection::open(&dest).unwrap();
-        let version: i64 = copy.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let version: i64 = copy
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(version, SCHEMA_VERSION);
     }
 }

@@ -120,7 +120,10 @@ pub fn revoke_password_sessions(tx: &Transaction<'_>, now: UnixTime) -> rusqlite
 }
 
 pub fn record_login_failure(tx: &Transaction<'_>, now: UnixTime) -> rusqlite::Result<()> {
-    tx.execute("INSERT INTO login_failures (failed_at) VALUES (?1)", params![now])?;
+    tx.execute(
+        "INSERT INTO login_failures (failed_at) VALUES (?1)",
+        params![now],
+    )?;
     Ok(())
 }
 
