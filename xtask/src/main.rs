@@ -1,1 +1,95 @@
-fn main(){}
+//! `cargo xtask <command>`: the only entry points a newcomer needs.
+//!
+//! - `run`   install what is missing, build, start the desktop app (or the headless server)
+//! - `test`  install what the tests need and run every suite (what `.ci/run` calls)
+//! - `icons` regenerate `icons/` from `icons/icon.svg`
+
+mod desktop;
+mod icons;
+mod system;
+mod tidy;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = project_root();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&root, &args[1..]),
+        Some("test") => test(&root),
+        Some("icons") => icons::generate(&root),
+        Some("tidy") => tidy::check(&root),
+        _ => {
+            eprintln!("usage: cargo xtask <run [-- trek serve args]|test|icons|tidy>");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// `cargo xtask run`: the desktop app when a display is available, else `trek serve`.
+fn run(root: &Path, extra: &[String]) -> Result<()> {
+    let has_display = cfg!(any(target_os = "macos", windows))
+        || std::env::var_os("DISPLAY").is_some()
+        || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    if has_display {
+        system::ensure_packages(system::DESKTOP_BUILD)?;
+        println!("xtask: starting the Trek desktop app (the window opens logged in)");
+        cargo(root, &["run", "-p", "trek-desktop"])
+    } else {
+        println!("xtask: no display found; starting the headless server (`trek serve`)");
+        let mut args = vec!["run", "-p", "trek", "--", "serve"];
+        args.extend(extra.iter().map(String::as_str));
+        cargo(root, &args)
+    }
+}
+
+/// `cargo xtask test`: every suite, fastest first; stops at the first failure.
+fn test(root: &Path) -> Result<()> {
+    let started = Instant::now();
+    system::ensure_packages(&[system::DESKTOP_BUILD, system::DESKTOP_TEST].concat())?;
+    step("format", || cargo(root, &["fmt", "--all", "--check"]))?;
+    step("tidy", || tidy::check(root))?;
+    step("clippy", || {
+        cargo(root, &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])
+    })?;
+    step("unit and black-box tests", || cargo(root, &["test", "--workspace", "--locked"]))?;
+    step("desktop window under Xvfb", || desktop::smoke_test(root))?;
+    println!("xtask: all suites passed in {:.0?}", started.elapsed());
+    Ok(())
+}
+
+fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
+    println!("\n=== {name} ===");
+    let started = Instant::now();
+    f().with_context(|| format!("step `{name}` failed"))?;
+    println!("=== {name}: ok in {:.1?} ===", started.elapsed());
+    Ok(())
+}
+
+fn cargo(root: &Path, args: &[&str]) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(&cargo)
+        .args(args)
+        .current_dir(root)
+        .status()
+        .with_context(|| format!("running {cargo}"))?;
+    if !status.success() {
+        bail!("`cargo {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
