@@ -23,17 +23,26 @@ const POLL: Duration = Duration::from_millis(250);
 const MIN_DISTINCT_COLOURS: u64 = 50;
 
 pub fn smoke_test(root: &Path) -> Result<()> {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     let out = target.join("desktop");
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
 
     println!("desktop: building trek-desktop");
     let started = Instant::now();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo).current_dir(root).args(["build", "-p", "trek-desktop"]).status()?;
-    ensure!(status.success(), "cargo build -p trek-desktop failed ({status})");
+    let status = Command::new(cargo)
+        .current_dir(root)
+        .args(["build", "-p", "trek-desktop"])
+        .status()?;
+    ensure!(
+        status.success(),
+        "cargo build -p trek-desktop failed ({status})"
+    );
     println!("desktop: built in {:.1} s", started.elapsed().as_secs_f64());
-    let binary = target.join("debug").join(format!("trek-desktop{}", std::env::consts::EXE_SUFFIX));
+    let binary = target
+        .join("debug")
+        .join(format!("trek-desktop{}", std::env::consts::EXE_SUFFIX));
 
     let mut guard = Guard::default();
     let data_dir = std::env::temp_dir().join(format!("trek-desktop-smoke-{}", std::process::id()));
@@ -44,7 +53,10 @@ pub fn smoke_test(root: &Path) -> Result<()> {
     let display = start_xvfb(&mut guard)?;
     let bus = start_dbus(&mut guard)?;
     let port = free_port()?;
-    println!("desktop: DISPLAY={display}, port {port}, data dir {}", data_dir.display());
+    println!(
+        "desktop: DISPLAY={display}, port {port}, data dir {}",
+        data_dir.display()
+    );
 
     let log_path = out.join("app.log");
     let log = std::fs::File::create(&log_path)?;
@@ -67,32 +79,52 @@ pub fn smoke_test(root: &Path) -> Result<()> {
     guard.app = Some(app);
     let fail = |what: String| -> anyhow::Error {
         let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-        let tail: Vec<&str> = log.lines().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
-        anyhow::anyhow!("{what}\n--- {} (last lines) ---\n{}", log_path.display(), tail.join("\n"))
+        let tail: Vec<&str> = log
+            .lines()
+            .rev()
+            .take(30)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        anyhow::anyhow!(
+            "{what}\n--- {} (last lines) ---\n{}",
+            log_path.display(),
+            tail.join("\n")
+        )
     };
 
     // 1. The core serves: /healthz answers 200.
     let started = Instant::now();
     loop {
         if let Some(status) = guard.app_exited()? {
-            return Err(fail(format!("trek-desktop exited before /healthz answered ({status})")));
+            return Err(fail(format!(
+                "trek-desktop exited before /healthz answered ({status})"
+            )));
         }
         if healthz_status(port).ok() == Some(200) {
             break;
         }
         if started.elapsed() > HEALTHZ_TIMEOUT {
-            return Err(fail(format!("/healthz did not answer 200 within {HEALTHZ_TIMEOUT:?}")));
+            return Err(fail(format!(
+                "/healthz did not answer 200 within {HEALTHZ_TIMEOUT:?}"
+            )));
         }
         std::thread::sleep(POLL);
     }
-    println!("desktop: /healthz 200 after {} ms", started.elapsed().as_millis());
+    println!(
+        "desktop: /healthz 200 after {} ms",
+        started.elapsed().as_millis()
+    );
 
     // 2. The window shows the UI: the screen is no longer blank.
     let shot = out.join("window.png");
     let started = Instant::now();
     let colours = loop {
         if let Some(status) = guard.app_exited()? {
-            return Err(fail(format!("trek-desktop exited before the window painted ({status})")));
+            return Err(fail(format!(
+                "trek-desktop exited before the window painted ({status})"
+            )));
         }
         let colours = screenshot(&display, &shot)?;
         if colours > MIN_DISTINCT_COLOURS {
@@ -113,28 +145,43 @@ pub fn smoke_test(root: &Path) -> Result<()> {
         shot.display()
     );
     match rss_kib(pid) {
-        Some(kib) => println!("desktop: trek-desktop RSS {:.1} MiB (VmRSS, main process only)", kib as f64 / 1024.0),
+        Some(kib) => println!(
+            "desktop: trek-desktop RSS {:.1} MiB (VmRSS, main process only)",
+            kib as f64 / 1024.0
+        ),
         None => println!("desktop: trek-desktop RSS unavailable (no /proc)"),
     }
 
     // 3. SIGTERM takes the graceful Quit path: exit status 0 within the bound, nothing left.
     let started = Instant::now();
-    let status = Command::new("kill").args(["-TERM", &pid.to_string()]).status()?;
+    let status = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()?;
     ensure!(status.success(), "kill -TERM {pid} failed");
     let status = loop {
         if let Some(status) = guard.app_exited()? {
             break status;
         }
         if started.elapsed() > EXIT_TIMEOUT {
-            return Err(fail(format!("trek-desktop did not exit within {EXIT_TIMEOUT:?} of SIGTERM")));
+            return Err(fail(format!(
+                "trek-desktop did not exit within {EXIT_TIMEOUT:?} of SIGTERM"
+            )));
         }
         std::thread::sleep(Duration::from_millis(50));
     };
     if !status.success() {
-        return Err(fail(format!("trek-desktop exited with {status} after SIGTERM, want success")));
+        return Err(fail(format!(
+            "trek-desktop exited with {status} after SIGTERM, want success"
+        )));
     }
-    println!("desktop: exited cleanly ({status}) {} ms after SIGTERM", started.elapsed().as_millis());
-    ensure!(TcpStream::connect(("127.0.0.1", port)).is_err(), "port {port} still accepts connections after exit");
+    println!(
+        "desktop: exited cleanly ({status}) {} ms after SIGTERM",
+        started.elapsed().as_millis()
+    );
+    ensure!(
+        TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "port {port} still accepts connections after exit"
+    );
 
     // WebKit's helper processes inherit the environment, so our unique data dir finds them.
     let marker = format!("TREK_DATA_DIR={}", data_dir.display());
@@ -164,7 +211,9 @@ struct Guard {
 impl Guard {
     /// `Some(status)` once the app has exited (and been reaped).
     fn app_exited(&mut self) -> Result<Option<ExitStatus>> {
-        let Some(app) = self.app.as_mut() else { return Ok(None) };
+        let Some(app) = self.app.as_mut() else {
+            return Ok(None);
+        };
         Ok(app.try_wait()?)
     }
 }
@@ -180,7 +229,9 @@ impl Drop for Guard {
         if let Some(dir) = &self.data_dir {
             // Orphaned WebKit helpers of a failed run: ours, found by their environment.
             for pid in processes_with_env(&format!("TREK_DATA_DIR={}", dir.display())) {
-                let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+                let _ = Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .status();
             }
         }
         for mut child in self.helpers.drain(..).rev() {
@@ -196,7 +247,10 @@ impl Drop for Guard {
 /// Starts `Xvfb` on the first display number with no lock file; returns `":N"`.
 fn start_xvfb(guard: &mut Guard) -> Result<String> {
     let n = (90..200)
-        .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists() && !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists())
+        .find(|n| {
+            !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+                && !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+        })
         .context("no free X display number in :90-:199")?;
     let display = format!(":{n}");
     let child = Command::new("Xvfb")
@@ -215,7 +269,10 @@ fn start_xvfb(guard: &mut Guard) -> Result<String> {
         {
             bail!("Xvfb {display} exited at start ({status})");
         }
-        ensure!(started.elapsed() < X_START_TIMEOUT, "Xvfb {display} did not start within {X_START_TIMEOUT:?}");
+        ensure!(
+            started.elapsed() < X_START_TIMEOUT,
+            "Xvfb {display} did not start within {X_START_TIMEOUT:?}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     Ok(display)
@@ -249,7 +306,10 @@ fn free_port() -> Result<u16> {
 fn healthz_status(port: u16) -> Result<u16> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(2)))?;
-    write!(stream, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")?;
+    write!(
+        stream,
+        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )?;
     let mut head = [0u8; 32];
     let n = stream.read(&mut head)?;
     let line = String::from_utf8_lossy(&head[..n]);
@@ -268,10 +328,19 @@ fn screenshot(display: &str, path: &Path) -> Result<u64> {
         .status()
         .context("running ImageMagick's import (apt-get install imagemagick)")?;
     ensure!(status.success(), "import -window root failed ({status})");
-    let output = Command::new("identify").args(["-format", "%k"]).arg(path).output()?;
-    ensure!(output.status.success(), "identify failed: {}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::new("identify")
+        .args(["-format", "%k"])
+        .arg(path)
+        .output()?;
+    ensure!(
+        output.status.success(),
+        "identify failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let text = String::from_utf8_lossy(&output.stdout);
-    text.trim().parse().with_context(|| format!("identify -format %k printed {text:?}"))
+    text.trim()
+        .parse()
+        .with_context(|| format!("identify -format %k printed {text:?}"))
 }
 
 fn rss_kib(pid: u32) -> Option<u64> {
@@ -282,7 +351,9 @@ fn rss_kib(pid: u32) -> Option<u64> {
 
 /// PIDs of live processes whose environment contains `entry` (`NAME=value`).
 fn processes_with_env(entry: &str) -> Vec<u32> {
-    let Ok(proc_dir) = std::fs::read_dir("/proc") else { return Vec::new() };
+    let Ok(proc_dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
     proc_dir
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
         .filter(|pid| {

@@ -1,0 +1,162 @@
+//! Trek's desktop shell: owns the process lifecycle. It builds the one tokio runtime, starts
+//! the core's [`trek::Server`] on it, and hands the window, tray and exit rules to Tauri.
+//!
+//! The shell holds no business logic and registers no IPC commands: the window shows the
+//! core's loopback UI, which talks to the core over HTTP like any browser (STYLE.md S8).
+
+use std::process::ExitCode;
+
+use tauri::{AppHandle, Manager, RunEvent, Runtime, WindowEvent};
+use tokio::sync::Mutex;
+use tracing_subscriber::EnvFilter;
+
+#[cfg(desktop)]
+mod tray;
+mod window;
+
+/// The running core, shared with the tray, the window and the signal handler through Tauri's
+/// managed state. `None` once Quit has taken it to wait for the graceful shutdown.
+pub struct Core {
+    server: Mutex<Option<trek::Server>>,
+    mcp_url: String,
+}
+
+impl Core {
+    fn new(server: trek::Server) -> Self {
+        let mcp_url = server.mcp_url();
+        Self {
+            server: Mutex::new(Some(server)),
+            mcp_url,
+        }
+    }
+
+    /// The MCP endpoint clients connect to (what the tray's "Copy MCP URL" copies).
+    pub fn mcp_url(&self) -> &str {
+        &self.mcp_url
+    }
+}
+
+/// Runs the desktop app until Quit or a termination signal; the exit code is the process's.
+pub fn run() -> ExitCode {
+    match run_inner() {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("trek-desktop: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_inner() -> anyhow::Result<ExitCode> {
+    // Same logging as the `trek` CLI, so `TREK_LOG` works for both.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("TREK_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = trek::Config::from_env()?;
+    // One runtime for the core and Tauri, so their tasks share worker threads.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    tauri::async_runtime::set(runtime.handle().clone());
+
+    // Plugins initialise in `build`, before the server starts: a second launch hands over to
+    // the running instance there (and exits 0) instead of failing on the taken port.
+    let app = app_builder(tauri::Builder::default()).build(tauri::generate_context!())?;
+
+    let server = runtime.block_on(trek::Server::start(config))?;
+    app.manage(Core::new(server));
+
+    let code = app.run_return(on_run_event);
+    // Quit already waited for the server; this only stops idle runtime threads.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    Ok(if code == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Everything the app is made of, for any runtime. The server is managed separately (after
+/// `build`), so `setup` reads it from state.
+pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        // First, so that a second launch stops before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            window::open_soon(app.clone());
+        }))
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .setup(|app| {
+            let url = tauri::async_runtime::block_on(window::launch_url(app.handle()))?;
+            window::create(app.handle(), url)?;
+            #[cfg(desktop)]
+            if let Err(error) = tray::create(app.handle()) {
+                // The window and server still work without a tray (e.g. no status notifier).
+                eprintln!("trek-desktop: no tray icon: {error}");
+            }
+            tauri::async_runtime::spawn(quit_on_signal(app.handle().clone()));
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Closing the window only hides it: the server keeps serving assistants, and the
+            // tray's Open brings the window back.
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                api.prevent_close();
+                if let Err(error) = window.hide() {
+                    eprintln!("trek-desktop: cannot hide the window: {error}");
+                }
+            }
+        })
+}
+
+fn on_run_event<R: Runtime>(_app: &AppHandle<R>, event: RunEvent) {
+    // No code means "the last window went away", not Quit: stay alive in the tray.
+    if let RunEvent::ExitRequested {
+        code: None, api, ..
+    } = event
+    {
+        api.prevent_exit();
+    }
+}
+
+/// Quit: stop the server gracefully (in-flight requests finish, the database closes), then
+/// leave the event loop. Safe to call twice; the second call finds no server and returns.
+pub async fn quit<R: Runtime>(app: AppHandle<R>) {
+    let server = app.state::<Core>().server.lock().await.take();
+    let Some(server) = server else { return };
+    server.shutdown_token().cancel();
+    let code = match server.wait().await {
+        Ok(()) => 0,
+        Err(error) => {
+            eprintln!("trek-desktop: server stopped with an error: {error}");
+            1
+        }
+    };
+    app.exit(code);
+}
+
+/// SIGTERM/SIGINT take the same graceful path as the tray's Quit (service managers, tests).
+async fn quit_on_signal<R: Runtime>(app: AppHandle<R>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            eprintln!("trek-desktop: cannot listen for signals; use the tray's Quit");
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    if tokio::signal::ctrl_c().await.is_err() {
+        return;
+    }
+    quit(app).await;
+}
