@@ -3,13 +3,13 @@
 //! [`Server::start`].
 //!
 //! Modules in reading order:
-//! - [`config`]: settings and every named limit
-//! - [`clock`]: the only source of "now"
-//! - [`store`]: SQLite (pragmas, migrations, writer thread, read pool, backup)
-//! - [`auth`]: secrets and the owner's identity
-//! - [`http`]: the axum app (guard, headers, UI, `/api`)
-//! - [`server`]: start, serve, shut down
-//! - [`cli`]: the `trek` command line
+//! - [`config`] — settings and every named limit
+//! - [`clock`] — the only source of "now"
+//! - [`store`] — SQLite (pragmas, migrations, writer thread, read pool, backup)
+//! - [`auth`] — secrets and the owner's identity
+//! - [`http`] — the axum app (guard, headers, UI, `/api`)
+//! - [`server`] — start, serve, shut down
+//! - [`cli`] — the `trek` command line
 
 pub mod auth;
 pub mod cli;

@@ -1,6 +1,9 @@
 //! One integration-test binary (ripgrep's layout): each module is a black-box suite that
 //! starts the real server on 127.0.0.1:0 with a temp data dir and speaks HTTP to it.
 
+// Tests state their expectations with unwrap/expect; a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 // Test helpers: TestServer, HTTP clients, assertions.
 mod support;
 

@@ -1,6 +1,6 @@
 //! Shared helpers for the black-box suites.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
