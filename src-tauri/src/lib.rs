@@ -68,6 +68,8 @@ fn run_inner() -> anyhow::Result<ExitCode> {
 
     let server = runtime.block_on(trek::Server::start(config))?;
     app.manage(Core::new(server));
+    // Listen for signals from the moment the server runs, not only once the window is up.
+    runtime.spawn(quit_on_signal(app.handle().clone()));
 
     let code = app.run_return(on_run_event);
     // Quit already waited for the server; this only stops idle runtime threads.
@@ -96,7 +98,6 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
                 // The window and server still work without a tray (e.g. no status notifier).
                 eprintln!("trek-desktop: no tray icon: {error}");
             }
-            tauri::async_runtime::spawn(quit_on_signal(app.handle().clone()));
             Ok(())
         })
         .on_window_event(|window, event| {

@@ -60,16 +60,19 @@ pub fn smoke_test(root: &Path) -> Result<()> {
 
     let log_path = out.join("app.log");
     let log = std::fs::File::create(&log_path)?;
-    let app = Command::new(&binary)
-        .env("DISPLAY", &display)
-        .env("DBUS_SESSION_BUS_ADDRESS", &bus)
-        .env("TREK_DATA_DIR", &data_dir)
-        .env("TREK_PORT", port.to_string())
+    let app_env = [
+        ("DISPLAY", display.clone()),
+        ("DBUS_SESSION_BUS_ADDRESS", bus),
+        ("TREK_DATA_DIR", data_dir.display().to_string()),
+        ("TREK_PORT", port.to_string()),
         // Xvfb has no Wayland and no GPU: force X11, and WebKit's software path.
+        ("GDK_BACKEND", "x11".into()),
+        ("WEBKIT_DISABLE_DMABUF_RENDERER", "1".into()),
+        ("LIBGL_ALWAYS_SOFTWARE", "1".into()),
+    ];
+    let app = Command::new(&binary)
+        .envs(app_env.iter().map(|(k, v)| (k, v)))
         .env_remove("WAYLAND_DISPLAY")
-        .env("GDK_BACKEND", "x11")
-        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
-        .env("LIBGL_ALWAYS_SOFTWARE", "1")
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log)
@@ -144,13 +147,57 @@ pub fn smoke_test(root: &Path) -> Result<()> {
         started.elapsed().as_millis(),
         shot.display()
     );
+    let marker = format!("TREK_DATA_DIR={}", data_dir.display());
+    let helpers: Vec<u32> = processes_with_env(&marker)
+        .into_iter()
+        .filter(|&p| p != pid)
+        .collect();
+    let helpers_kib: u64 = helpers.iter().filter_map(|&p| rss_kib(p)).sum();
     match rss_kib(pid) {
         Some(kib) => println!(
-            "desktop: trek-desktop RSS {:.1} MiB (VmRSS, main process only)",
-            kib as f64 / 1024.0
+            "desktop: idle RSS {:.1} MiB (trek-desktop, VmRSS), {:.1} MiB more in {} WebKit helper process(es)",
+            kib as f64 / 1024.0,
+            helpers_kib as f64 / 1024.0,
+            helpers.len()
         ),
-        None => println!("desktop: trek-desktop RSS unavailable (no /proc)"),
+        None => println!("desktop: RSS unavailable (no /proc)"),
     }
+
+    // A second launch hands over to the running instance (single-instance plugin) and exits
+    // 0 without touching the port; the first keeps serving.
+    let started = Instant::now();
+    let mut second = Command::new(&binary)
+        .envs(app_env.iter().map(|(k, v)| (k, v)))
+        .env_remove("WAYLAND_DISPLAY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let status = loop {
+        if let Some(status) = second.try_wait()? {
+            break status;
+        }
+        if started.elapsed() > EXIT_TIMEOUT {
+            let _ = second.kill();
+            let _ = second.wait();
+            return Err(fail(format!(
+                "a second launch did not exit within {EXIT_TIMEOUT:?}"
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    ensure!(
+        status.success(),
+        "a second launch exited with {status}, want success (handed over)"
+    );
+    ensure!(
+        healthz_status(port).ok() == Some(200),
+        "the first instance stopped serving after a second launch"
+    );
+    println!(
+        "desktop: a second launch handed over and exited in {} ms; the first still serves",
+        started.elapsed().as_millis()
+    );
 
     // 3. SIGTERM takes the graceful Quit path: exit status 0 within the bound, nothing left.
     let started = Instant::now();
@@ -184,7 +231,6 @@ pub fn smoke_test(root: &Path) -> Result<()> {
     );
 
     // WebKit's helper processes inherit the environment, so our unique data dir finds them.
-    let marker = format!("TREK_DATA_DIR={}", data_dir.display());
     let started = Instant::now();
     loop {
         let left = processes_with_env(&marker);
@@ -234,14 +280,30 @@ impl Drop for Guard {
                     .status();
             }
         }
-        for mut child in self.helpers.drain(..).rev() {
-            let _ = child.kill();
-            let _ = child.wait();
+        for child in self.helpers.drain(..).rev() {
+            stop(child);
         }
         if let Some(dir) = self.data_dir.take() {
             let _ = std::fs::remove_dir_all(dir);
         }
     }
+}
+
+/// SIGTERM first, so Xvfb removes its lock file and socket (SIGKILL would leave them and use
+/// up display numbers); SIGKILL if it is still there after a bound.
+fn stop(mut child: Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(3) {
+        if child.try_wait().ok().flatten().is_some() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// Starts `Xvfb` on the first display number with no lock file; returns `":N"`.
