@@ -16,7 +16,7 @@ mod window;
 
 /// The running core, shared with the tray, the window and the signal handler through Tauri's
 /// managed state. `None` once Quit has taken it to wait for the graceful shutdown.
-pub struct Core {
+pub(crate) struct Core {
     server: Mutex<Option<trek::Server>>,
     mcp_url: String,
 }
@@ -31,7 +31,7 @@ impl Core {
     }
 
     /// The MCP endpoint clients connect to (what the tray's "Copy MCP URL" copies).
-    pub fn mcp_url(&self) -> &str {
+    pub(crate) fn mcp_url(&self) -> &str {
         &self.mcp_url
     }
 }
@@ -83,7 +83,7 @@ fn run_inner() -> anyhow::Result<ExitCode> {
 
 /// Everything the app is made of, for any runtime. The server is managed separately (after
 /// `build`), so `setup` reads it from state.
-pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         // First, so that a second launch stops before anything else starts.
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
@@ -124,7 +124,7 @@ fn on_run_event<R: Runtime>(_app: &AppHandle<R>, event: RunEvent) {
 
 /// Quit: stop the server gracefully (in-flight requests finish, the database closes), then
 /// leave the event loop. Safe to call twice; the second call finds no server and returns.
-pub async fn quit<R: Runtime>(app: AppHandle<R>) {
+pub(crate) async fn quit<R: Runtime>(app: AppHandle<R>) {
     let server = app.state::<Core>().server.lock().await.take();
     let Some(server) = server else { return };
     server.shutdown_token().cancel();
