@@ -32,6 +32,30 @@ pub const OWNER_SESSION_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 pub const READ_CONNECTIONS: usize = 4;
 /// How long SQLite waits on a locked database before giving up.
 pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// OAuth access tokens (`trekoa_`) live this long.
+pub const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(3600);
+/// OAuth refresh tokens (`trekrf_`) live this long from their last rotation (rolling).
+pub const REFRESH_TOKEN_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+/// Authorization codes are usable once, within this time.
+pub const AUTHORIZATION_CODE_TTL: Duration = Duration::from_secs(60);
+/// A consent request waits this long for the owner's decision.
+pub const PENDING_CONSENT_TTL: Duration = Duration::from_secs(600);
+/// Dynamically registered clients that never got a consent are removed after this long.
+pub const UNCONSENTED_CLIENT_TTL: Duration = Duration::from_secs(24 * 3600);
+/// Pre-created and machine clients per owner (seed 000).
+pub const MAX_OWNER_CLIENTS: usize = 10;
+/// Static API tokens per owner (seed 000).
+pub const MAX_STATIC_TOKENS: usize = 10;
+/// Redirect URIs one client may register.
+pub const MAX_REDIRECT_URIS: usize = 10;
+/// Longest client name accepted at registration.
+pub const MAX_CLIENT_NAME_CHARS: usize = 100;
+/// Token endpoint requests per client (or per origin when unauthenticated) and minute.
+pub const TOKEN_RATE_PER_MINUTE: u32 = 120;
+/// Dynamic client registrations per origin and hour.
+pub const REGISTER_RATE_PER_HOUR: u32 = 60;
+/// Revocation requests per client and minute.
+pub const REVOKE_RATE_PER_MINUTE: u32 = 60;
 /// Failed password logins allowed per window before the login page refuses for a while.
 pub const LOGIN_MAX_FAILURES: u32 = 5;
 /// The window over which failed logins are counted.
@@ -48,6 +72,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Public origin (tunnel or reverse proxy) that may reach the MCP and OAuth endpoints.
     pub public_url: Option<Url>,
+    /// Lets Client ID Metadata Documents be fetched over http and from private addresses.
+    /// Only tests set it (to serve documents from a local test double); no flag or variable does.
+    pub insecure_cimd_for_tests: bool,
 }
 
 /// A configuration value that cannot be used, with the setting that produced it.
@@ -57,32 +84,19 @@ pub enum ConfigError {
     NoDataDir,
     #[error("{ENV_PORT} must be a port number (1-65535), got {0:?}")]
     Port(String),
-    #[error(
-        "{ENV_PUBLIC_URL} must be an http(s) origin without path, query or credentials, got {0:?}"
-    )]
+    #[error("{ENV_PUBLIC_URL} must be an http(s) origin without path, query or credentials, got {0:?}")]
     PublicUrl(String),
 }
 
 impl Config {
     /// A configuration from explicit values (flags/env are resolved by the CLI's parser).
-    pub fn new(
-        port: u16,
-        data_dir: Option<PathBuf>,
-        public_url: Option<&str>,
-    ) -> Result<Self, ConfigError> {
+    pub fn new(port: u16, data_dir: Option<PathBuf>, public_url: Option<&str>) -> Result<Self, ConfigError> {
         let data_dir = match data_dir {
             Some(dir) => dir,
             None => default_data_dir().ok_or(ConfigError::NoDataDir)?,
         };
-        let public_url = public_url
-            .filter(|s| !s.trim().is_empty())
-            .map(parse_public_url)
-            .transpose()?;
-        Ok(Self {
-            port,
-            data_dir,
-            public_url,
-        })
+        let public_url = public_url.filter(|s| !s.trim().is_empty()).map(parse_public_url).transpose()?;
+        Ok(Self { port, data_dir, public_url, insecure_cimd_for_tests: false })
     }
 
     /// A configuration from the environment alone (the desktop app has no flags).
@@ -91,9 +105,7 @@ impl Config {
             Ok(raw) => raw.trim().parse().map_err(|_| ConfigError::Port(raw))?,
             Err(_) => DEFAULT_PORT,
         };
-        let data_dir = std::env::var_os(ENV_DATA_DIR)
-            .filter(|d| !d.is_empty())
-            .map(PathBuf::from);
+        let data_dir = std::env::var_os(ENV_DATA_DIR).filter(|d| !d.is_empty()).map(PathBuf::from);
         let public_url = std::env::var(ENV_PUBLIC_URL).ok();
         Self::new(port, data_dir, public_url.as_deref())
     }
@@ -144,11 +156,7 @@ mod tests {
 
     #[test]
     fn public_url_must_be_a_bare_origin() {
-        for ok in [
-            "https://trek.example.com",
-            "https://a.trycloudflare.com/",
-            "http://h:8080",
-        ] {
+        for ok in ["https://trek.example.com", "https://a.trycloudflare.com/", "http://h:8080"] {
             assert!(parse_public_url(ok).is_ok(), "{ok} should be accepted");
         }
         for bad in [

@@ -16,11 +16,19 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod http;
+pub mod providers;
 pub mod server;
 pub mod store;
 
 pub use config::Config;
 pub use server::{Server, StartError};
+
+/// Logs to stderr, filtered by `TREK_LOG` (default `info`). Called once by each binary.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TREK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
 
 /// This build's version, reported by `/healthz`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -11,11 +11,14 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::AuthError;
+use crate::auth::cimd::{CimdPolicy, CimdResolver};
+use crate::auth::oauth::OAuth;
 use crate::auth::owner_session::{OwnerAuth, SessionKey, TicketPurpose};
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{Config, ENV_PORT, SHUTDOWN_GRACE};
 use crate::http::guard::AllowedOrigins;
-use crate::http::{AppState, app, paths};
+use crate::http::{AppState, OAuthLimits, app, paths};
+use crate::providers::{OutboundConfig, OutboundHttp};
 use crate::store::{Store, StoreError, owner};
 
 /// Why the server could not start. Each message names the setting that fixes it.
@@ -28,12 +31,11 @@ pub enum StartError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("cannot read or create the session key {path}: {source}")]
-    SessionKey {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    SessionKey { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
     Auth(#[from] AuthError),
+    #[error("cannot set up outbound HTTP: {0}")]
+    Outbound(String),
 }
 
 /// What a running instance writes to `instance.json` so the CLI can find it.
@@ -61,37 +63,32 @@ impl Server {
 
     pub async fn start_with_clock(config: Config, clock: SharedClock) -> Result<Self, StartError> {
         // Bind first: a taken port should fail fast, before any file is touched.
-        let listener = TcpListener::bind(config.bind_addr())
-            .await
-            .map_err(|source| {
-                if source.kind() == std::io::ErrorKind::AddrInUse {
-                    StartError::PortInUse { port: config.port }
-                } else {
-                    StartError::Bind {
-                        port: config.port,
-                        source,
-                    }
-                }
-            })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Bind {
-            port: config.port,
-            source,
+        let listener = TcpListener::bind(config.bind_addr()).await.map_err(|source| {
+            if source.kind() == std::io::ErrorKind::AddrInUse {
+                StartError::PortInUse { port: config.port }
+            } else {
+                StartError::Bind { port: config.port, source }
+            }
         })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind { port: config.port, source })?;
 
         let store = Store::open(&config.database_path())?;
         let now = clock.now();
-        store
-            .write(move |tx| owner::ensure_owner(tx, now).map_err(StoreError::from))
-            .await?;
+        store.write(move |tx| owner::ensure_owner(tx, now).map_err(StoreError::from)).await?;
         let key_path = config.session_key_path();
-        let key =
-            SessionKey::load_or_create(&key_path).map_err(|source| StartError::SessionKey {
-                path: key_path,
-                source,
-            })?;
+        let key = SessionKey::load_or_create(&key_path)
+            .map_err(|source| StartError::SessionKey { path: key_path, source })?;
 
         let local_url = format!("http://127.0.0.1:{}", addr.port());
+        let outbound =
+            OutboundHttp::new(OutboundConfig::default()).map_err(|e| StartError::Outbound(e.to_string()))?;
+        let cimd = CimdResolver::new(
+            outbound,
+            CimdPolicy { allow_insecure_for_tests: config.insecure_cimd_for_tests },
+        );
         let state = AppState {
+            oauth: OAuth::new(store.clone(), clock.clone(), cimd),
+            oauth_limits: Arc::new(OAuthLimits::default()),
             owner: OwnerAuth::new(store.clone(), clock.clone(), key),
             allowed: AllowedOrigins::new(addr.port(), config.public_url.as_ref()),
             info: Arc::new(crate::http::ServerInfo {
@@ -114,20 +111,10 @@ impl Server {
 
         write_instance_file(
             &config,
-            &InstanceInfo {
-                pid: std::process::id(),
-                port: addr.port(),
-                url: local_url,
-            },
+            &InstanceInfo { pid: std::process::id(), port: addr.port(), url: local_url },
         );
         tracing::info!(url = %format!("http://{addr}"), data_dir = %config.data_dir.display(), "Trek is serving");
-        Ok(Self {
-            addr,
-            state,
-            config,
-            cancel,
-            task,
-        })
+        Ok(Self { addr, state, config, cancel, task })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -156,24 +143,13 @@ impl Server {
     /// A one-time URL that logs a browser (the desktop window) in as the owner.
     pub async fn launch_url(&self, purpose: TicketPurpose) -> Result<String, AuthError> {
         let ticket = self.state.owner.issue_launch_ticket(purpose).await?;
-        Ok(format!(
-            "{}{}?ticket={}",
-            self.local_url(),
-            paths::AUTH_LAUNCH,
-            ticket.expose()
-        ))
+        Ok(format!("{}{}?ticket={}", self.local_url(), paths::AUTH_LAUNCH, ticket.expose()))
     }
 
     /// Waits until the token is cancelled, then for in-flight requests (at most
     /// `SHUTDOWN_GRACE`), then closes the database.
     pub async fn wait(self) -> std::io::Result<()> {
-        let Self {
-            state,
-            config,
-            cancel,
-            mut task,
-            ..
-        } = self;
+        let Self { state, config, cancel, mut task, .. } = self;
         let result = tokio::select! {
             joined = &mut task => joined,
             () = cancel.cancelled() => match tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await {

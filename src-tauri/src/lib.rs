@@ -24,10 +24,7 @@ pub(crate) struct Core {
 impl Core {
     fn new(server: trek::Server) -> Self {
         let mcp_url = server.mcp_url();
-        Self {
-            server: Mutex::new(Some(server)),
-            mcp_url,
-        }
+        Self { server: Mutex::new(Some(server)), mcp_url }
     }
 
     /// The MCP endpoint clients connect to (what the tray's "Copy MCP URL" copies).
@@ -50,16 +47,12 @@ pub fn run() -> ExitCode {
 fn run_inner() -> anyhow::Result<ExitCode> {
     // Same logging as the `trek` CLI, so `TREK_LOG` works for both.
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("TREK_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+        .with_env_filter(EnvFilter::try_from_env("TREK_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
         .init();
     let config = trek::Config::from_env()?;
     // One runtime for the core and Tauri, so their tasks share worker threads.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     tauri::async_runtime::set(runtime.handle().clone());
 
     // Plugins initialise in `build`, before the server starts: a second launch hands over to
@@ -74,11 +67,7 @@ fn run_inner() -> anyhow::Result<ExitCode> {
     let code = app.run_return(on_run_event);
     // Quit already waited for the server; this only stops idle runtime threads.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
-    Ok(if code == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(if code == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 /// Everything the app is made of, for any runtime. The server is managed separately (after
@@ -114,10 +103,7 @@ fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
 
 fn on_run_event<R: Runtime>(_app: &AppHandle<R>, event: RunEvent) {
     // No code means "the last window went away", not Quit: stay alive in the tray.
-    if let RunEvent::ExitRequested {
-        code: None, api, ..
-    } = event
-    {
+    if let RunEvent::ExitRequested { code: None, api, .. } = event {
         api.prevent_exit();
     }
 }
@@ -143,10 +129,8 @@ async fn quit_on_signal<R: Runtime>(app: AppHandle<R>) {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut int)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::interrupt()),
-        ) else {
+        let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
+        else {
             eprintln!("trek-desktop: cannot listen for signals; use the tray's Quit");
             return;
         };

@@ -46,11 +46,7 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         .into_iter()
         .fold(MenuBuilder::new(app), |menu, item| {
             // Quit stands apart so it is not hit by accident.
-            let menu = if item == MenuItem::Quit {
-                menu.separator()
-            } else {
-                menu
-            };
+            let menu = if item == MenuItem::Quit { menu.separator() } else { menu };
             menu.text(item.as_str(), item.label())
         })
         .build()?;

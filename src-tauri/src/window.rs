@@ -16,10 +16,7 @@ pub async fn launch_url<R: Runtime>(app: &AppHandle<R>) -> anyhow::Result<Url> {
     let core = app.state::<Core>();
     let guard = core.server.lock().await;
     let server = guard.as_ref().context("the server is shutting down")?;
-    let url = server
-        .launch_url(TicketPurpose::Desktop)
-        .await
-        .context("issuing a launch ticket")?;
+    let url = server.launch_url(TicketPurpose::Desktop).await.context("issuing a launch ticket")?;
     Ok(Url::parse(&url)?)
 }
 

@@ -1,7 +1,12 @@
 //! Who may do what: secrets, and the owner's identity (launch tickets, password, sessions).
 //! The OAuth authorization server joins this module with its own issue.
 
+pub mod cimd;
+pub mod oauth;
 pub mod owner_session;
+pub mod pkce;
+pub mod redirect_uri;
+pub mod scopes;
 pub mod secret;
 
 /// An authentication failure. The text is safe to show to the person at the laptop.

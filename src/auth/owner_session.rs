@@ -15,8 +15,7 @@ use super::AuthError;
 use super::secret::{Secret, random_bytes};
 use crate::clock::{SharedClock, UnixTime};
 use crate::config::{
-    LAUNCH_TICKET_TTL, LOGIN_FAILURE_WINDOW, LOGIN_MAX_FAILURES, MIN_PASSWORD_CHARS,
-    OWNER_SESSION_TTL,
+    LAUNCH_TICKET_TTL, LOGIN_FAILURE_WINDOW, LOGIN_MAX_FAILURES, MIN_PASSWORD_CHARS, OWNER_SESSION_TTL,
 };
 use crate::store::owner::UserId;
 use crate::store::{Store, owner};
@@ -57,10 +56,7 @@ impl SessionKey {
             Ok(_) => {
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
-                    format!(
-                        "session key {} is too short; delete it to make a new one",
-                        path.display()
-                    ),
+                    format!("session key {} is too short; delete it to make a new one", path.display()),
                 ));
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -70,10 +66,7 @@ impl SessionKey {
             }
             Err(e) => return Err(e),
         };
-        Ok(Self {
-            encoding: EncodingKey::from_secret(&bytes),
-            decoding: DecodingKey::from_secret(&bytes),
-        })
+        Ok(Self { encoding: EncodingKey::from_secret(&bytes), decoding: DecodingKey::from_secret(&bytes) })
     }
 }
 
@@ -195,9 +188,7 @@ impl OwnerAuth {
             return Err(AuthError::NoSession);
         }
         self.store
-            .read(move |conn| {
-                owner::live_session_user(conn, &claims.sid, now).map_err(AuthError::from)
-            })
+            .read(move |conn| owner::live_session_user(conn, &claims.sid, now).map_err(AuthError::from))
             .await?
             .ok_or(AuthError::NoSession)
     }
@@ -225,18 +216,10 @@ impl OwnerAuth {
     }
 
     fn sign(&self, sid: String, user: UserId, now: UnixTime) -> Result<NewSession, AuthError> {
-        let claims = SessionClaims {
-            sid,
-            sub: user.0,
-            iat: now,
-            exp: now + session_ttl(),
-        };
+        let claims = SessionClaims { sid, sub: user.0, iat: now, exp: now + session_ttl() };
         let jwt = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.key.encoding)
             .map_err(|_| AuthError::Hashing)?;
-        Ok(NewSession {
-            cookie_value: Secret::from_string(jwt),
-            max_age: OWNER_SESSION_TTL,
-        })
+        Ok(NewSession { cookie_value: Secret::from_string(jwt), max_age: OWNER_SESSION_TTL })
     }
 }
 
@@ -263,15 +246,9 @@ pub async fn issue_launch_ticket(
 }
 
 /// Sets the owner password (argon2id, random salt).
-pub async fn set_owner_password(
-    store: &Store,
-    now: UnixTime,
-    password: String,
-) -> Result<(), AuthError> {
+pub async fn set_owner_password(store: &Store, now: UnixTime, password: String) -> Result<(), AuthError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AuthError::PasswordTooShort {
-            min: MIN_PASSWORD_CHARS,
-        });
+        return Err(AuthError::PasswordTooShort { min: MIN_PASSWORD_CHARS });
     }
     let hash = tokio::task::spawn_blocking(move || {
         let salt = SaltString::encode_b64(&random_bytes::<16>()).map_err(|_| AuthError::Hashing)?;
@@ -295,11 +272,7 @@ pub async fn set_owner_password(
 
 fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
         .unwrap_or(false)
 }
 
@@ -308,12 +281,7 @@ mod tests {
     use super::*;
     use crate::clock::{Clock, ManualClock};
 
-    async fn setup() -> (
-        tempfile::TempDir,
-        std::sync::Arc<ManualClock>,
-        OwnerAuth,
-        Store,
-    ) {
+    async fn setup() -> (tempfile::TempDir, std::sync::Arc<ManualClock>, OwnerAuth, Store) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("t.db")).unwrap();
         let clock = ManualClock::at(1_800_000_000);
@@ -325,14 +293,9 @@ mod tests {
     #[tokio::test]
     async fn ticket_works_once() {
         let (_dir, _clock, auth, _) = setup().await;
-        let ticket = auth
-            .issue_launch_ticket(TicketPurpose::Desktop)
-            .await
-            .unwrap();
+        let ticket = auth.issue_launch_ticket(TicketPurpose::Desktop).await.unwrap();
         let session = auth.redeem_launch_ticket(ticket.expose()).await.unwrap();
-        auth.verify_session(session.cookie_value.expose())
-            .await
-            .unwrap();
+        auth.verify_session(session.cookie_value.expose()).await.unwrap();
         let again = auth.redeem_launch_ticket(ticket.expose()).await;
         assert!(matches!(again, Err(AuthError::TicketInvalid)));
     }
@@ -340,10 +303,7 @@ mod tests {
     #[tokio::test]
     async fn expired_ticket_is_refused() {
         let (_dir, clock, auth, _) = setup().await;
-        let ticket = auth
-            .issue_launch_ticket(TicketPurpose::LoginLink)
-            .await
-            .unwrap();
+        let ticket = auth.issue_launch_ticket(TicketPurpose::LoginLink).await.unwrap();
         clock.advance(LAUNCH_TICKET_TTL.as_secs() as i64);
         let result = auth.redeem_launch_ticket(ticket.expose()).await;
         assert!(matches!(result, Err(AuthError::TicketInvalid)));
@@ -352,27 +312,15 @@ mod tests {
     #[tokio::test]
     async fn session_expires_and_logout_revokes() {
         let (_dir, clock, auth, _) = setup().await;
-        let t1 = auth
-            .issue_launch_ticket(TicketPurpose::Desktop)
-            .await
-            .unwrap();
+        let t1 = auth.issue_launch_ticket(TicketPurpose::Desktop).await.unwrap();
         let s1 = auth.redeem_launch_ticket(t1.expose()).await.unwrap();
-        let t2 = auth
-            .issue_launch_ticket(TicketPurpose::Desktop)
-            .await
-            .unwrap();
+        let t2 = auth.issue_launch_ticket(TicketPurpose::Desktop).await.unwrap();
         let s2 = auth.redeem_launch_ticket(t2.expose()).await.unwrap();
         auth.logout(s1.cookie_value.expose()).await.unwrap();
-        assert!(matches!(
-            auth.verify_session(s1.cookie_value.expose()).await,
-            Err(AuthError::NoSession)
-        ));
+        assert!(matches!(auth.verify_session(s1.cookie_value.expose()).await, Err(AuthError::NoSession)));
         auth.verify_session(s2.cookie_value.expose()).await.unwrap();
         clock.advance(OWNER_SESSION_TTL.as_secs() as i64);
-        assert!(matches!(
-            auth.verify_session(s2.cookie_value.expose()).await,
-            Err(AuthError::NoSession)
-        ));
+        assert!(matches!(auth.verify_session(s2.cookie_value.expose()).await, Err(AuthError::NoSession)));
     }
 
     #[tokio::test]
@@ -380,55 +328,29 @@ mod tests {
         let (_dir, _clock, auth, _) = setup().await;
         let other_dir = tempfile::tempdir().unwrap();
         let other_key = SessionKey::load_or_create(&other_dir.path().join("k")).unwrap();
-        let claims = SessionClaims {
-            sid: "x".into(),
-            sub: 1,
-            iat: 0,
-            exp: i64::MAX,
-        };
+        let claims = SessionClaims { sid: "x".into(), sub: 1, iat: 0, exp: i64::MAX };
         let forged =
-            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &other_key.encoding)
-                .unwrap();
-        assert!(matches!(
-            auth.verify_session(&forged).await,
-            Err(AuthError::NoSession)
-        ));
-        assert!(matches!(
-            auth.verify_session("garbage").await,
-            Err(AuthError::NoSession)
-        ));
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &other_key.encoding).unwrap();
+        assert!(matches!(auth.verify_session(&forged).await, Err(AuthError::NoSession)));
+        assert!(matches!(auth.verify_session("garbage").await, Err(AuthError::NoSession)));
     }
 
     #[tokio::test]
     async fn password_login_throttles_after_failures() {
         let (_dir, clock, auth, store) = setup().await;
-        assert!(matches!(
-            auth.login_with_password("x".into()).await,
-            Err(AuthError::NoPassword)
-        ));
-        set_owner_password(&store, clock.now(), "correct horse battery".into())
-            .await
-            .unwrap();
+        assert!(matches!(auth.login_with_password("x".into()).await, Err(AuthError::NoPassword)));
+        set_owner_password(&store, clock.now(), "correct horse battery".into()).await.unwrap();
         for _ in 0..LOGIN_MAX_FAILURES {
-            assert!(matches!(
-                auth.login_with_password("wrong".into()).await,
-                Err(AuthError::WrongPassword)
-            ));
+            assert!(matches!(auth.login_with_password("wrong".into()).await, Err(AuthError::WrongPassword)));
         }
         // Even the right password is refused while throttled.
         assert!(matches!(
-            auth.login_with_password("correct horse battery".into())
-                .await,
+            auth.login_with_password("correct horse battery".into()).await,
             Err(AuthError::TooManyFailures)
         ));
         clock.advance(LOGIN_FAILURE_WINDOW.as_secs() as i64 + 1);
-        let session = auth
-            .login_with_password("correct horse battery".into())
-            .await
-            .unwrap();
-        auth.verify_session(session.cookie_value.expose())
-            .await
-            .unwrap();
+        let session = auth.login_with_password("correct horse battery".into()).await.unwrap();
+        auth.verify_session(session.cookie_value.expose()).await.unwrap();
     }
 
     #[tokio::test]

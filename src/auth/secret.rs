@@ -40,6 +40,11 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+/// A random identifier (not a secret): `prefix` + 128 random bits, base64url.
+pub fn random_id(prefix: &str) -> String {
+    format!("{prefix}{}", URL_SAFE_NO_PAD.encode(random_bytes::<16>()))
+}
+
 /// SHA-256 of a secret's text. Secrets carry 256 bits of entropy, so a plain hash suffices.
 pub fn hash(text: &str) -> [u8; 32] {
     Sha256::digest(text.as_bytes()).into()
@@ -55,9 +60,7 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
     // The OS RNG failing means the machine cannot make secrets at all; nothing sensible follows.
     #[allow(clippy::expect_used)]
-    rand::rngs::OsRng
-        .try_fill_bytes(&mut bytes)
-        .expect("operating system random number generator failed");
+    rand::rngs::OsRng.try_fill_bytes(&mut bytes).expect("operating system random number generator failed");
     bytes
 }
 

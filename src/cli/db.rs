@@ -33,10 +33,7 @@ pub async fn run(config: Config, command: DbCommand) -> anyhow::Result<()> {
             if file.exists() {
                 bail!("{} already exists; choose a new file name", file.display());
             }
-            store
-                .backup(file.clone())
-                .await
-                .with_context(|| format!("backing up to {}", file.display()))?;
+            store.backup(file.clone()).await.with_context(|| format!("backing up to {}", file.display()))?;
             println!("backup written to {}", file.display());
         }
     }

@@ -12,11 +12,7 @@ use clap::{Parser, Subcommand};
 use crate::config::{Config, DEFAULT_PORT, ENV_DATA_DIR, ENV_PORT, ENV_PUBLIC_URL};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "trek",
-    version,
-    about = "Trek: your trips, on your laptop, planned with your AI assistant"
-)]
+#[command(name = "trek", version, about = "Trek: your trips, on your laptop, planned with your AI assistant")]
 pub struct Cli {
     /// Port of the local server on 127.0.0.1.
     #[arg(long, global = true, env = ENV_PORT, default_value_t = DEFAULT_PORT)]
@@ -47,11 +43,7 @@ pub enum Command {
 
 impl Cli {
     pub fn config(&self) -> anyhow::Result<Config> {
-        Ok(Config::new(
-            self.port,
-            self.data_dir.clone(),
-            self.public_url.as_deref(),
-        )?)
+        Ok(Config::new(self.port, self.data_dir.clone(), self.public_url.as_deref())?)
     }
 }
 

@@ -39,10 +39,7 @@ fn read_password() -> anyhow::Result<String> {
         Ok(first)
     } else {
         let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .context("reading the password from stdin")?;
+        std::io::stdin().lock().read_line(&mut line).context("reading the password from stdin")?;
         Ok(line.trim_end_matches(['\r', '\n']).to_owned())
     }
 }

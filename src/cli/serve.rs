@@ -8,10 +8,7 @@ use crate::server::Server;
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let server = Server::start(config).await?;
     println!("Trek {} is running", crate::VERSION);
-    println!(
-        "  local UI:  {}  (log in with `trek login-link`)",
-        server.local_url()
-    );
+    println!("  local UI:  {}  (log in with `trek login-link`)", server.local_url());
     println!("  MCP URL:   {}", server.mcp_url());
     println!("  data dir:  {}", server.data_dir().display());
     let token = server.shutdown_token();

@@ -18,9 +18,8 @@ use crate::store::owner::UserId;
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route(paths::API_STATUS, get(status))
-        .fallback(|| async {
-            ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API endpoint")
-        })
+        .merge(super::api_oauth::routes())
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API endpoint") })
         .layer(middleware::from_fn_with_state(state, require_owner))
 }
 
@@ -29,10 +28,9 @@ async fn require_owner(State(state): State<AppState>, request: Request, next: Ne
         Ok(_owner) => {
             let mut response = next.run(request).await;
             // Owner data is never cached by the browser.
-            response.headers_mut().insert(
-                axum::http::header::CACHE_CONTROL,
-                axum::http::HeaderValue::from_static("no-store"),
-            );
+            response
+                .headers_mut()
+                .insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
             response
         }
         Err(e) => e.into_response(),
@@ -41,11 +39,7 @@ async fn require_owner(State(state): State<AppState>, request: Request, next: Ne
 
 async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<UserId, ApiError> {
     let cookie = session_cookie(headers).ok_or_else(ApiError::unauthorized)?;
-    state
-        .owner
-        .verify_session(&cookie)
-        .await
-        .map_err(|_| ApiError::unauthorized())
+    state.owner.verify_session(&cookie).await.map_err(|_| ApiError::unauthorized())
 }
 
 #[derive(Serialize)]

@@ -14,7 +14,8 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use super::guard::{self, AllowedOrigins};
-use super::{api, owner, paths, ui};
+use super::{api, oauth, owner, paths, ui};
+use crate::auth::oauth::OAuth;
 use crate::auth::owner_session::OwnerAuth;
 use crate::clock::SharedClock;
 use crate::config::{MAX_REQUEST_BODY_BYTES, REQUEST_TIMEOUT};
@@ -26,6 +27,8 @@ pub struct AppState {
     pub store: Store,
     pub clock: SharedClock,
     pub owner: OwnerAuth,
+    pub oauth: OAuth,
+    pub oauth_limits: super::oauth::SharedLimits,
     pub allowed: Arc<AllowedOrigins>,
     pub info: Arc<ServerInfo>,
 }
@@ -61,19 +64,14 @@ pub fn app(state: AppState) -> Router {
         .layer(set_if_missing(header::REFERRER_POLICY, "no-referrer"))
         .layer(set_if_missing(header::X_FRAME_OPTIONS, "DENY"))
         .layer(set_if_missing(header::CONTENT_SECURITY_POLICY, CSP))
-        .layer(set_if_missing(
-            HeaderName::from_static("cross-origin-opener-policy"),
-            "same-origin",
-        ))
-        .layer(set_if_missing(
-            HeaderName::from_static("cross-origin-resource-policy"),
-            "same-origin",
-        ));
+        .layer(set_if_missing(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
+        .layer(set_if_missing(HeaderName::from_static("cross-origin-resource-policy"), "same-origin"));
 
     Router::new()
         .route(paths::HEALTHZ, get(healthz))
         .merge(ui::routes())
         .merge(owner::routes())
+        .merge(oauth::routes())
         .nest(paths::API_PREFIX, api::routes(state.clone()))
         .fallback(|| async {
             super::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
@@ -86,15 +84,9 @@ pub fn app(state: AppState) -> Router {
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
                 .layer(security_headers)
-                .layer(middleware::from_fn_with_state(
-                    state.allowed.clone(),
-                    guard::guard,
-                ))
+                .layer(middleware::from_fn_with_state(state.allowed.clone(), guard::guard))
                 .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
-                .layer(TimeoutLayer::with_status_code(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    REQUEST_TIMEOUT,
-                )),
+                .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT)),
         )
 }
 

@@ -19,11 +19,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-        }
+        Self { status, code, message: message.into() }
     }
 
     pub fn unauthorized() -> Self {
@@ -37,11 +33,7 @@ impl ApiError {
     /// A failure the client cannot fix: details go to the log, a generic message to the client.
     pub fn internal(error: &dyn std::fmt::Display) -> Self {
         tracing::error!(%error, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "internal error; see the server log",
-        )
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; see the server log")
     }
 }
 
@@ -53,10 +45,7 @@ struct Body<'a> {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = axum::Json(Body {
-            error: self.code,
-            message: &self.message,
-        });
+        let body = axum::Json(Body { error: self.code, message: &self.message });
         (self.status, [(header::CACHE_CONTROL, "no-store")], body).into_response()
     }
 }

@@ -51,10 +51,7 @@ struct PublicOrigin {
 
 impl AllowedOrigins {
     pub fn new(port: u16, public: Option<&Url>) -> Arc<Self> {
-        let this = Self {
-            port,
-            public: RwLock::new(None),
-        };
+        let this = Self { port, public: RwLock::new(None) };
         this.set_public(public);
         Arc::new(this)
     }
@@ -67,10 +64,7 @@ impl AllowedOrigins {
                 Some(port) => format!("{host}:{port}"),
                 None => host,
             };
-            Some(PublicOrigin {
-                origin: format!("{}://{authority}", url.scheme()),
-                authority,
-            })
+            Some(PublicOrigin { origin: format!("{}://{authority}", url.scheme()), authority })
         });
         if let Ok(mut slot) = self.public.write() {
             *slot = value;
@@ -88,11 +82,7 @@ impl AllowedOrigins {
 
     fn loopback_authorities(&self) -> Vec<String> {
         let port = self.port;
-        vec![
-            format!("127.0.0.1:{port}"),
-            format!("localhost:{port}"),
-            format!("[::1]:{port}"),
-        ]
+        vec![format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("[::1]:{port}")]
     }
 
     /// The public origin (`https://host`), when one is configured.
@@ -112,25 +102,19 @@ impl AllowedOrigins {
             .ok_or(GuardError::MissingHost)?
             .to_ascii_lowercase();
         let via = if self.loopback_authorities().contains(&host) {
-            Via::Loopback {
-                origin: format!("http://{host}"),
-            }
+            Via::Loopback { origin: format!("http://{host}") }
         } else if let Some(public) = self.public().filter(|p| p.authority == host) {
             if !paths::is_public_path(path) {
                 return Err(GuardError::NotPublic);
             }
-            Via::Public {
-                origin: public.origin,
-            }
+            Via::Public { origin: public.origin }
         } else {
             return Err(GuardError::ForeignHost);
         };
         if let Some(origin) = headers.get(header::ORIGIN) {
-            let origin = origin
-                .to_str()
-                .map_err(|_| GuardError::ForeignOrigin)?
-                .to_ascii_lowercase();
-            if !self.is_our_origin(&origin) {
+            let origin = origin.to_str().map_err(|_| GuardError::ForeignOrigin)?.to_ascii_lowercase();
+            let cross_origin_ok = paths::CROSS_ORIGIN_PATHS.contains(&path) && is_loopback_origin(&origin);
+            if !self.is_our_origin(&origin) && !cross_origin_ok {
                 return Err(GuardError::ForeignOrigin);
             }
         }
@@ -138,11 +122,19 @@ impl AllowedOrigins {
     }
 
     fn is_our_origin(&self, origin: &str) -> bool {
-        self.loopback_authorities()
-            .iter()
-            .any(|a| origin == format!("http://{a}"))
+        self.loopback_authorities().iter().any(|a| origin == format!("http://{a}"))
             || self.public().is_some_and(|p| p.origin == origin)
     }
+}
+
+/// Whether `origin` is `http://` on a loopback name with any port (a local tool's page).
+pub fn is_loopback_origin(origin: &str) -> bool {
+    let Some(rest) = origin.strip_prefix("http://") else { return false };
+    let host = match rest.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => host,
+        _ => rest,
+    };
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
 }
 
 /// Why the guard refused a request.
@@ -174,11 +166,7 @@ impl IntoResponse for GuardError {
 }
 
 /// Middleware: refuse before routing, or record `Via` in the request's extensions.
-pub async fn guard(
-    State(allowed): State<Arc<AllowedOrigins>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+pub async fn guard(State(allowed): State<Arc<AllowedOrigins>>, mut request: Request, next: Next) -> Response {
     match allowed.check(request.headers(), request.uri().path()) {
         Ok(via) => {
             request.extensions_mut().insert(via);
@@ -221,16 +209,8 @@ mod tests {
 
     #[test]
     fn loopback_names_on_our_port_pass() {
-        for host in [
-            "127.0.0.1:7823",
-            "localhost:7823",
-            "[::1]:7823",
-            "LOCALHOST:7823",
-        ] {
-            assert!(
-                matches!(check(None, Some(host), None, "/"), Ok(Via::Loopback { .. })),
-                "{host}"
-            );
+        for host in ["127.0.0.1:7823", "localhost:7823", "[::1]:7823", "LOCALHOST:7823"] {
+            assert!(matches!(check(None, Some(host), None, "/"), Ok(Via::Loopback { .. })), "{host}");
         }
     }
 
@@ -266,15 +246,30 @@ mod tests {
                 "{origin}"
             );
         }
-        assert!(
-            check(
-                None,
-                Some("localhost:7823"),
-                Some("http://localhost:7823"),
-                "/"
-            )
-            .is_ok()
-        );
+        assert!(check(None, Some("localhost:7823"), Some("http://localhost:7823"), "/").is_ok());
+    }
+
+    #[test]
+    fn loopback_tools_may_call_discovery_and_token_cross_origin_only() {
+        let host = Some("127.0.0.1:7823");
+        let inspector = Some("http://localhost:6274");
+        assert!(check(None, host, inspector, "/.well-known/oauth-authorization-server").is_ok());
+        assert!(check(None, host, inspector, "/oauth/token").is_ok());
+        for path in ["/api/status", "/oauth/authorize", "/auth/logout", "/"] {
+            assert_eq!(check(None, host, inspector, path), Err(GuardError::ForeignOrigin), "{path}");
+        }
+        for foreign in [
+            "http://evil.example",
+            "http://localhost.evil.example:1",
+            "https://localhost:6274",
+            "http://127.0.0.1:1@evil.example",
+        ] {
+            assert_eq!(
+                check(None, host, Some(foreign), "/oauth/token"),
+                Err(GuardError::ForeignOrigin),
+                "{foreign}"
+            );
+        }
     }
 
     #[test]
@@ -283,31 +278,14 @@ mod tests {
         let host = Some("trip.example.com");
         assert_eq!(
             check(public, host, None, "/mcp"),
-            Ok(Via::Public {
-                origin: "https://trip.example.com".into()
-            })
+            Ok(Via::Public { origin: "https://trip.example.com".into() })
         );
-        assert!(
-            check(
-                public,
-                host,
-                Some("https://trip.example.com"),
-                "/oauth/token"
-            )
-            .is_ok()
-        );
+        assert!(check(public, host, Some("https://trip.example.com"), "/oauth/token").is_ok());
         for path in ["/", "/api/status", "/login", "/auth/launch", "/healthz"] {
-            assert_eq!(
-                check(public, host, None, path),
-                Err(GuardError::NotPublic),
-                "{path}"
-            );
+            assert_eq!(check(public, host, None, path), Err(GuardError::NotPublic), "{path}");
         }
         // Without a configured public URL the same host is simply foreign.
-        assert_eq!(
-            check(None, host, None, "/mcp"),
-            Err(GuardError::ForeignHost)
-        );
+        assert_eq!(check(None, host, None, "/mcp"), Err(GuardError::ForeignHost));
     }
 
     #[test]
@@ -315,11 +293,7 @@ mod tests {
         let allowed = AllowedOrigins::new(1, None);
         let url = Url::parse("https://a-b-c.trycloudflare.com").unwrap();
         allowed.set_public(Some(&url));
-        assert!(
-            allowed
-                .hosts()
-                .contains(&"a-b-c.trycloudflare.com".to_string())
-        );
+        assert!(allowed.hosts().contains(&"a-b-c.trycloudflare.com".to_string()));
         allowed.set_public(None);
         assert_eq!(allowed.hosts().len(), 3);
     }

@@ -2,11 +2,14 @@
 //! endpoints and the embedded UI. `app(state)` builds everything; tests drive it directly.
 
 mod api;
+mod api_oauth;
 mod app;
 pub mod error;
 pub mod guard;
+mod oauth;
 mod owner;
 pub mod paths;
 mod ui;
 
 pub use app::{AppState, ServerInfo, app};
+pub use oauth::OAuthLimits;

@@ -36,9 +36,7 @@ async fn launch(
     match state.owner.redeem_launch_ticket(&ticket).await {
         // 303 so the ticket-bearing URL does not stay in the window's history.
         Ok(session) => with_cookie(Redirect::to(paths::INDEX).into_response(), &session),
-        Err(crate::auth::AuthError::TicketInvalid) => {
-            ui::page(StatusCode::UNAUTHORIZED, "link-invalid.html")
-        }
+        Err(crate::auth::AuthError::TicketInvalid) => ui::page(StatusCode::UNAUTHORIZED, "link-invalid.html"),
         Err(e) => ApiError::from(e).into_response(),
     }
 }
@@ -49,15 +47,9 @@ struct LoginBody {
 }
 
 /// `POST /auth/login {"password": …}`: headless login with the owner password.
-async fn login(
-    State(state): State<AppState>,
-    Json(body): Json<LoginBody>,
-) -> Result<Response, ApiError> {
+async fn login(State(state): State<AppState>, Json(body): Json<LoginBody>) -> Result<Response, ApiError> {
     let session = state.owner.login_with_password(body.password).await?;
-    Ok(with_cookie(
-        StatusCode::NO_CONTENT.into_response(),
-        &session,
-    ))
+    Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), &session))
 }
 
 /// `POST /auth/logout`: ends this browser's session.
@@ -84,24 +76,27 @@ fn with_cookie(mut response: Response, session: &NewSession) -> Response {
     match HeaderValue::from_str(&cookie) {
         Ok(value) => {
             response.headers_mut().insert(header::SET_COOKIE, value);
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response
         }
         Err(e) => ApiError::internal(&e).into_response(),
     }
 }
 
-/// The session cookie's value, if the request carries one. Parsed by hand: one cookie name in
-/// a `name=value; name=value` list does not justify a cookie-jar dependency.
+/// The session cookie's value, if the request carries one.
 pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, SESSION_COOKIE)
+}
+
+/// A cookie's value. Parsed by hand: finding one name in a `name=value; name=value` list does
+/// not justify a cookie-jar dependency.
+pub fn cookie_value(headers: &HeaderMap, wanted: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.to_owned())
 }

@@ -15,6 +15,23 @@ pub const API_STATUS: &str = "/status";
 
 pub const MCP: &str = "/mcp";
 
+pub const WELL_KNOWN_AS: &str = "/.well-known/oauth-authorization-server";
+pub const WELL_KNOWN_OIDC: &str = "/.well-known/openid-configuration";
+pub const WELL_KNOWN_PRM: &str = "/.well-known/oauth-protected-resource";
+pub const WELL_KNOWN_PRM_MCP: &str = "/.well-known/oauth-protected-resource/mcp";
+pub const OAUTH_REGISTER: &str = "/oauth/register";
+pub const OAUTH_AUTHORIZE: &str = "/oauth/authorize";
+pub const OAUTH_CONSENT_WAIT: &str = "/oauth/consent/wait";
+pub const OAUTH_CONSENT_STATUS: &str = "/oauth/consent/status";
+pub const OAUTH_TOKEN: &str = "/oauth/token";
+pub const OAUTH_REVOKE: &str = "/oauth/revoke";
+pub const OAUTH_INTROSPECT: &str = "/oauth/introspect";
+
+/// Paths that browser-based tools on other loopback ports may call cross-origin (with CORS):
+/// discovery, registration and the token endpoint.
+pub const CROSS_ORIGIN_PATHS: &[&str] =
+    &[WELL_KNOWN_AS, WELL_KNOWN_OIDC, WELL_KNOWN_PRM, WELL_KNOWN_PRM_MCP, OAUTH_REGISTER, OAUTH_TOKEN];
+
 /// Path prefixes a request through the public (tunnel) host may reach. Everything else — the
 /// UI, `/api`, owner actions — answers only on the loopback hosts (DESIGN.md, security model).
 pub const PUBLIC_PREFIXES: &[&str] = &[MCP, "/oauth/", "/.well-known/", "/ui/public/"];
@@ -23,9 +40,7 @@ pub const PUBLIC_PREFIXES: &[&str] = &[MCP, "/oauth/", "/.well-known/", "/ui/pub
 pub fn is_public_path(path: &str) -> bool {
     PUBLIC_PREFIXES.iter().any(|prefix| {
         path.starts_with(prefix)
-            && (prefix.ends_with('/')
-                || path.len() == prefix.len()
-                || path[prefix.len()..].starts_with('/'))
+            && (prefix.ends_with('/') || path.len() == prefix.len() || path[prefix.len()..].starts_with('/'))
     })
 }
 
@@ -44,16 +59,8 @@ mod tests {
         ] {
             assert!(is_public_path(ok), "{ok}");
         }
-        for no in [
-            "/",
-            "/api/status",
-            "/mcpx",
-            "/login",
-            "/auth/launch",
-            "/ui/app.js",
-            "/healthz",
-            "/oauth",
-        ] {
+        for no in ["/", "/api/status", "/mcpx", "/login", "/auth/launch", "/ui/app.js", "/healthz", "/oauth"]
+        {
             assert!(!is_public_path(no), "{no}");
         }
     }

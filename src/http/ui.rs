@@ -17,14 +17,8 @@ struct Assets;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(
-            paths::INDEX,
-            get(|| async { page(StatusCode::OK, "index.html") }),
-        )
-        .route(
-            paths::LOGIN_PAGE,
-            get(|| async { page(StatusCode::OK, "login.html") }),
-        )
+        .route(paths::INDEX, get(|| async { page(StatusCode::OK, "index.html") }))
+        .route(paths::LOGIN_PAGE, get(|| async { page(StatusCode::OK, "login.html") }))
         .route(paths::UI_ASSETS, get(asset))
 }
 

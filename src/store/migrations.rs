@@ -8,7 +8,8 @@ use rusqlite_migration::{M, Migrations};
 use super::StoreError;
 
 /// Every migration, in order. Append only: a released migration is never edited.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_owner.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/0001_owner.sql"), include_str!("migrations/0002_oauth.sql")];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -22,11 +23,7 @@ fn migrations() -> Migrations<'static> {
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if found > SCHEMA_VERSION {
-        return Err(StoreError::TooNew {
-            path: path.to_path_buf(),
-            found,
-            known: SCHEMA_VERSION,
-        });
+        return Err(StoreError::TooNew { path: path.to_path_buf(), found, known: SCHEMA_VERSION });
     }
     migrations().to_latest(conn)?;
     Ok(())
@@ -47,12 +44,9 @@ mod tests {
         let path = dir.path().join("t.db");
         let mut conn = Connection::open(&path).unwrap();
         migrate(&mut conn, &path).unwrap();
-        conn.execute("INSERT INTO settings(key, value) VALUES ('k', 'v')", [])
-            .unwrap();
+        conn.execute("INSERT INTO settings(key, value) VALUES ('k', 'v')", []).unwrap();
         migrate(&mut conn, &path).unwrap();
-        let v: String = conn
-            .query_row("SELECT value FROM settings", [], |r| r.get(0))
-            .unwrap();
+        let v: String = conn.query_row("SELECT value FROM settings", [], |r| r.get(0)).unwrap();
         assert_eq!(v, "v");
     }
 
@@ -61,19 +55,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
         let mut conn = Connection::open(&path).unwrap();
-        conn.execute_batch("CREATE TABLE future(x); PRAGMA user_version = 999;")
-            .unwrap();
+        conn.execute_batch("CREATE TABLE future(x); PRAGMA user_version = 999;").unwrap();
         let err = migrate(&mut conn, &path).unwrap_err();
-        assert!(
-            matches!(err, StoreError::TooNew { found: 999, .. }),
-            "{err}"
-        );
+        assert!(matches!(err, StoreError::TooNew { found: 999, .. }), "{err}");
         let tables: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
-                [],
-                |r| r.get(0),
-            )
+            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
             .unwrap();
         assert_eq!(tables, 1, "nothing may be created in a newer file");
     }
@@ -86,27 +72,16 @@ mod tests {
         let path = dir.path().join("t.db");
         let mut conn = Connection::open(&path).unwrap();
         migrate(&mut conn, &path).unwrap();
-        conn.execute("INSERT INTO settings(key, value) VALUES ('k', 'v')", [])
-            .unwrap();
+        conn.execute("INSERT INTO settings(key, value) VALUES ('k', 'v')", []).unwrap();
         let mut steps: Vec<M> = MIGRATIONS.iter().map(|sql| M::up(sql)).collect();
-        steps.push(M::up(
-            "CREATE TABLE broken(x); INSERT INTO no_such_table VALUES (1);",
-        ));
+        steps.push(M::up("CREATE TABLE broken(x); INSERT INTO no_such_table VALUES (1);"));
         assert!(Migrations::new(steps).to_latest(&mut conn).is_err());
-        let v: String = conn
-            .query_row("SELECT value FROM settings", [], |r| r.get(0))
-            .unwrap();
+        let v: String = conn.query_row("SELECT value FROM settings", [], |r| r.get(0)).unwrap();
         assert_eq!(v, "v");
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(version, SCHEMA_VERSION);
         let broken: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE name = 'broken'",
-                [],
-                |r| r.get(0),
-            )
+            .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'broken'", [], |r| r.get(0))
             .unwrap();
         assert_eq!(broken, 0);
     }

@@ -6,6 +6,7 @@
 //! connection checked out of a small pool. Every write is one `BEGIN IMMEDIATE` transaction.
 
 mod migrations;
+pub mod oauth;
 pub mod owner;
 
 use std::path::{Path, PathBuf};
@@ -31,16 +32,9 @@ pub enum StoreError {
         "database {path} has schema version {found}, newer than this build knows ({known}); \
          upgrade Trek or restore a backup"
     )]
-    TooNew {
-        path: PathBuf,
-        found: i64,
-        known: i64,
-    },
+    TooNew { path: PathBuf, found: i64, known: i64 },
     #[error("could not create data directory {path}: {source}")]
-    DataDir {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    DataDir { path: PathBuf, source: std::io::Error },
     #[error("the database is closed")]
     Closed,
 }
@@ -63,9 +57,7 @@ struct Inner {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store")
-            .field("path", &self.inner.path)
-            .finish()
+        f.debug_struct("Store").field("path", &self.inner.path).finish()
     }
 }
 
@@ -95,10 +87,8 @@ impl Store {
     /// A file written by a newer Trek is refused and left untouched.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
-                path: dir.to_path_buf(),
-                source,
-            })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|source| StoreError::DataDir { path: dir.to_path_buf(), source })?;
         }
         let mut writer = open_connection(path)?;
         migrate(&mut writer, path)?;
@@ -125,10 +115,7 @@ impl Store {
                     job(&mut writer);
                 }
             })
-            .map_err(|source| StoreError::DataDir {
-                path: path.to_path_buf(),
-                source,
-            })?;
+            .map_err(|source| StoreError::DataDir { path: path.to_path_buf(), source })?;
 
         Ok(Self {
             inner: Arc::new(Inner {
@@ -157,13 +144,8 @@ impl Store {
         let job: WriteJob = Box::new(move |conn| {
             let _ = reply.send(run_in_transaction(conn, f));
         });
-        let sender = self
-            .inner
-            .writer
-            .lock()
-            .map_err(|_| StoreError::Closed)?
-            .clone()
-            .ok_or(StoreError::Closed)?;
+        let sender =
+            self.inner.writer.lock().map_err(|_| StoreError::Closed)?.clone().ok_or(StoreError::Closed)?;
         sender.send(job).map_err(|_| StoreError::Closed)?;
         answer.await.map_err(|_| StoreError::Closed)?
     }
@@ -175,20 +157,11 @@ impl Store {
         E: From<StoreError> + Send + 'static,
         F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
-        let _permit = self
-            .inner
-            .read_permits
-            .acquire()
-            .await
-            .map_err(|_| StoreError::Closed)?;
+        let _permit = self.inner.read_permits.acquire().await.map_err(|_| StoreError::Closed)?;
         let inner = Arc::clone(&self.inner);
         tokio::task::spawn_blocking(move || {
-            let conn = inner
-                .readers
-                .lock()
-                .map_err(|_| StoreError::Closed)?
-                .pop()
-                .ok_or(StoreError::Closed)?;
+            let conn =
+                inner.readers.lock().map_err(|_| StoreError::Closed)?.pop().ok_or(StoreError::Closed)?;
             let result = f(&conn);
             if let Ok(mut pool) = inner.readers.lock() {
                 pool.push(conn);
@@ -228,12 +201,7 @@ impl Store {
         if let Ok(mut writer) = self.inner.writer.lock() {
             writer.take();
         }
-        let handle = self
-            .inner
-            .writer_thread
-            .lock()
-            .ok()
-            .and_then(|mut h| h.take());
+        let handle = self.inner.writer_thread.lock().ok().and_then(|mut h| h.take());
         if let Some(handle) = handle {
             let _ = handle.join();
         }
@@ -245,9 +213,7 @@ where
     E: From<StoreError>,
     F: FnOnce(&Transaction<'_>) -> Result<T, E>,
 {
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(StoreError::from)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
     let value = f(&tx)?; // dropping `tx` on error rolls back
     tx.commit().map_err(StoreError::from)?;
     Ok(value)
@@ -284,10 +250,8 @@ mod tests {
         assert!(matches!(result, Err(TestError::Refused)));
         let count: i64 = store
             .read(|c| {
-                c.query_row("SELECT count(*) FROM settings WHERE key = 'a'", [], |r| {
-                    r.get(0)
-                })
-                .map_err(StoreError::from)
+                c.query_row("SELECT count(*) FROM settings WHERE key = 'a'", [], |r| r.get(0))
+                    .map_err(StoreError::from)
             })
             .await
             .unwrap();
@@ -321,16 +285,11 @@ mod tests {
     #[tokio::test]
     async fn integrity_check_and_backup_work_on_a_live_store() {
         let (dir, store) = temp_store();
-        assert_eq!(
-            store.integrity_check().await.unwrap(),
-            vec!["ok".to_string()]
-        );
+        assert_eq!(store.integrity_check().await.unwrap(), vec!["ok".to_string()]);
         let dest = dir.path().join("backup.db");
         store.backup(dest.clone()).await.unwrap();
         let copy = Connection::open(&dest).unwrap();
-        let version: i64 = copy
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
+        let version: i64 = copy.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(version, SCHEMA_VERSION);
     }
 }

@@ -17,9 +17,7 @@ pub fn ensure_owner(tx: &Transaction<'_>, now: UnixTime) -> rusqlite::Result<Use
          WHERE NOT EXISTS (SELECT 1 FROM users WHERE kind = 'owner')",
         params![now],
     )?;
-    tx.query_row("SELECT id FROM users WHERE kind = 'owner'", [], |r| {
-        r.get(0).map(UserId)
-    })
+    tx.query_row("SELECT id FROM users WHERE kind = 'owner'", [], |r| r.get(0).map(UserId))
 }
 
 /// The owner's id and password hash (if a password was set).
@@ -29,11 +27,7 @@ pub fn owner_credentials(conn: &Connection) -> rusqlite::Result<Option<(UserId, 
         .optional()
 }
 
-pub fn set_owner_password_hash(
-    tx: &Transaction<'_>,
-    hash: &str,
-    now: UnixTime,
-) -> rusqlite::Result<usize> {
+pub fn set_owner_password_hash(tx: &Transaction<'_>, hash: &str, now: UnixTime) -> rusqlite::Result<usize> {
     tx.execute(
         "UPDATE users SET password_hash = ?1, updated_at = ?2 WHERE kind = 'owner'",
         params![hash, now],
@@ -68,10 +62,7 @@ pub fn consume_launch_ticket(
         params![ticket_hash, now],
     )?;
     // Old tickets are useless; keep the table small.
-    tx.execute(
-        "DELETE FROM launch_tickets WHERE expires_at <= ?1 - 86400",
-        params![now],
-    )?;
+    tx.execute("DELETE FROM launch_tickets WHERE expires_at <= ?1 - 86400", params![now])?;
     Ok(changed == 1)
 }
 
@@ -92,11 +83,7 @@ pub fn insert_session(
 }
 
 /// The user of a live (not revoked, not expired) session.
-pub fn live_session_user(
-    conn: &Connection,
-    id: &str,
-    now: UnixTime,
-) -> rusqlite::Result<Option<UserId>> {
+pub fn live_session_user(conn: &Connection, id: &str, now: UnixTime) -> rusqlite::Result<Option<UserId>> {
     conn.prepare_cached(
         "SELECT user_id FROM owner_sessions
          WHERE id = ?1 AND revoked_at IS NULL AND expires_at > ?2",
@@ -120,10 +107,7 @@ pub fn revoke_password_sessions(tx: &Transaction<'_>, now: UnixTime) -> rusqlite
 }
 
 pub fn record_login_failure(tx: &Transaction<'_>, now: UnixTime) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT INTO login_failures (failed_at) VALUES (?1)",
-        params![now],
-    )?;
+    tx.execute("INSERT INTO login_failures (failed_at) VALUES (?1)", params![now])?;
     Ok(())
 }
 

@@ -23,26 +23,17 @@ const POLL: Duration = Duration::from_millis(250);
 const MIN_DISTINCT_COLOURS: u64 = 50;
 
 pub fn smoke_test(root: &Path) -> Result<()> {
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     let out = target.join("desktop");
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
 
     println!("desktop: building trek-desktop");
     let started = Instant::now();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(root)
-        .args(["build", "-p", "trek-desktop"])
-        .status()?;
-    ensure!(
-        status.success(),
-        "cargo build -p trek-desktop failed ({status})"
-    );
+    let status = Command::new(cargo).current_dir(root).args(["build", "-p", "trek-desktop"]).status()?;
+    ensure!(status.success(), "cargo build -p trek-desktop failed ({status})");
     println!("desktop: built in {:.1} s", started.elapsed().as_secs_f64());
-    let binary = target
-        .join("debug")
-        .join(format!("trek-desktop{}", std::env::consts::EXE_SUFFIX));
+    let binary = target.join("debug").join(format!("trek-desktop{}", std::env::consts::EXE_SUFFIX));
 
     let mut guard = Guard::default();
     let data_dir = std::env::temp_dir().join(format!("trek-desktop-smoke-{}", std::process::id()));
@@ -53,10 +44,7 @@ pub fn smoke_test(root: &Path) -> Result<()> {
     let display = start_xvfb(&mut guard)?;
     let bus = start_dbus(&mut guard)?;
     let port = free_port()?;
-    println!(
-        "desktop: DISPLAY={display}, port {port}, data dir {}",
-        data_dir.display()
-    );
+    println!("desktop: DISPLAY={display}, port {port}, data dir {}", data_dir.display());
 
     let log_path = out.join("app.log");
     let log = std::fs::File::create(&log_path)?;
@@ -82,52 +70,32 @@ pub fn smoke_test(root: &Path) -> Result<()> {
     guard.app = Some(app);
     let fail = |what: String| -> anyhow::Error {
         let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-        let tail: Vec<&str> = log
-            .lines()
-            .rev()
-            .take(30)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        anyhow::anyhow!(
-            "{what}\n--- {} (last lines) ---\n{}",
-            log_path.display(),
-            tail.join("\n")
-        )
+        let tail: Vec<&str> = log.lines().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
+        anyhow::anyhow!("{what}\n--- {} (last lines) ---\n{}", log_path.display(), tail.join("\n"))
     };
 
     // 1. The core serves: /healthz answers 200.
     let started = Instant::now();
     loop {
         if let Some(status) = guard.app_exited()? {
-            return Err(fail(format!(
-                "trek-desktop exited before /healthz answered ({status})"
-            )));
+            return Err(fail(format!("trek-desktop exited before /healthz answered ({status})")));
         }
         if healthz_status(port).ok() == Some(200) {
             break;
         }
         if started.elapsed() > HEALTHZ_TIMEOUT {
-            return Err(fail(format!(
-                "/healthz did not answer 200 within {HEALTHZ_TIMEOUT:?}"
-            )));
+            return Err(fail(format!("/healthz did not answer 200 within {HEALTHZ_TIMEOUT:?}")));
         }
         std::thread::sleep(POLL);
     }
-    println!(
-        "desktop: /healthz 200 after {} ms",
-        started.elapsed().as_millis()
-    );
+    println!("desktop: /healthz 200 after {} ms", started.elapsed().as_millis());
 
     // 2. The window shows the UI: the screen is no longer blank.
     let shot = out.join("window.png");
     let started = Instant::now();
     let colours = loop {
         if let Some(status) = guard.app_exited()? {
-            return Err(fail(format!(
-                "trek-desktop exited before the window painted ({status})"
-            )));
+            return Err(fail(format!("trek-desktop exited before the window painted ({status})")));
         }
         let colours = screenshot(&display, &shot)?;
         if colours > MIN_DISTINCT_COLOURS {
@@ -148,10 +116,7 @@ pub fn smoke_test(root: &Path) -> Result<()> {
         shot.display()
     );
     let marker = format!("TREK_DATA_DIR={}", data_dir.display());
-    let helpers: Vec<u32> = processes_with_env(&marker)
-        .into_iter()
-        .filter(|&p| p != pid)
-        .collect();
+    let helpers: Vec<u32> = processes_with_env(&marker).into_iter().filter(|&p| p != pid).collect();
     let helpers_kib: u64 = helpers.iter().filter_map(|&p| rss_kib(p)).sum();
     match rss_kib(pid) {
         Some(kib) => println!(
@@ -180,16 +145,11 @@ pub fn smoke_test(root: &Path) -> Result<()> {
         if started.elapsed() > EXIT_TIMEOUT {
             let _ = second.kill();
             let _ = second.wait();
-            return Err(fail(format!(
-                "a second launch did not exit within {EXIT_TIMEOUT:?}"
-            )));
+            return Err(fail(format!("a second launch did not exit within {EXIT_TIMEOUT:?}")));
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    ensure!(
-        status.success(),
-        "a second launch exited with {status}, want success (handed over)"
-    );
+    ensure!(status.success(), "a second launch exited with {status}, want success (handed over)");
     ensure!(
         healthz_status(port).ok() == Some(200),
         "the first instance stopped serving after a second launch"
@@ -201,30 +161,21 @@ pub fn smoke_test(root: &Path) -> Result<()> {
 
     // 3. SIGTERM takes the graceful Quit path: exit status 0 within the bound, nothing left.
     let started = Instant::now();
-    let status = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()?;
+    let status = Command::new("kill").args(["-TERM", &pid.to_string()]).status()?;
     ensure!(status.success(), "kill -TERM {pid} failed");
     let status = loop {
         if let Some(status) = guard.app_exited()? {
             break status;
         }
         if started.elapsed() > EXIT_TIMEOUT {
-            return Err(fail(format!(
-                "trek-desktop did not exit within {EXIT_TIMEOUT:?} of SIGTERM"
-            )));
+            return Err(fail(format!("trek-desktop did not exit within {EXIT_TIMEOUT:?} of SIGTERM")));
         }
         std::thread::sleep(Duration::from_millis(50));
     };
     if !status.success() {
-        return Err(fail(format!(
-            "trek-desktop exited with {status} after SIGTERM, want success"
-        )));
+        return Err(fail(format!("trek-desktop exited with {status} after SIGTERM, want success")));
     }
-    println!(
-        "desktop: exited cleanly ({status}) {} ms after SIGTERM",
-        started.elapsed().as_millis()
-    );
+    println!("desktop: exited cleanly ({status}) {} ms after SIGTERM", started.elapsed().as_millis());
     ensure!(
         TcpStream::connect(("127.0.0.1", port)).is_err(),
         "port {port} still accepts connections after exit"
@@ -275,9 +226,7 @@ impl Drop for Guard {
         if let Some(dir) = &self.data_dir {
             // Orphaned WebKit helpers of a failed run: ours, found by their environment.
             for pid in processes_with_env(&format!("TREK_DATA_DIR={}", dir.display())) {
-                let _ = Command::new("kill")
-                    .args(["-KILL", &pid.to_string()])
-                    .status();
+                let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
             }
         }
         for child in self.helpers.drain(..).rev() {
@@ -292,9 +241,7 @@ impl Drop for Guard {
 /// SIGTERM first, so Xvfb removes its lock file and socket (SIGKILL would leave them and use
 /// up display numbers); SIGKILL if it is still there after a bound.
 fn stop(mut child: Child) {
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(3) {
         if child.try_wait().ok().flatten().is_some() {
@@ -368,10 +315,7 @@ fn free_port() -> Result<u16> {
 fn healthz_status(port: u16) -> Result<u16> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(2)))?;
-    write!(
-        stream,
-        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    )?;
+    write!(stream, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")?;
     let mut head = [0u8; 32];
     let n = stream.read(&mut head)?;
     let line = String::from_utf8_lossy(&head[..n]);
@@ -390,19 +334,10 @@ fn screenshot(display: &str, path: &Path) -> Result<u64> {
         .status()
         .context("running ImageMagick's import (apt-get install imagemagick)")?;
     ensure!(status.success(), "import -window root failed ({status})");
-    let output = Command::new("identify")
-        .args(["-format", "%k"])
-        .arg(path)
-        .output()?;
-    ensure!(
-        output.status.success(),
-        "identify failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = Command::new("identify").args(["-format", "%k"]).arg(path).output()?;
+    ensure!(output.status.success(), "identify failed: {}", String::from_utf8_lossy(&output.stderr));
     let text = String::from_utf8_lossy(&output.stdout);
-    text.trim()
-        .parse()
-        .with_context(|| format!("identify -format %k printed {text:?}"))
+    text.trim().parse().with_context(|| format!("identify -format %k printed {text:?}"))
 }
 
 fn rss_kib(pid: u32) -> Option<u64> {

@@ -32,16 +32,13 @@ pub fn generate(root: &Path) -> Result<()> {
 
     for &(name, edge) in PNGS {
         let path = dir.join(name);
-        render(&tree, edge)?
-            .save_png(&path)
-            .with_context(|| format!("writing {}", path.display()))?;
+        render(&tree, edge)?.save_png(&path).with_context(|| format!("writing {}", path.display()))?;
         println!("icons: {name} ({edge}x{edge})");
     }
 
     let mut ico = ico::IconDir::new(ico::ResourceType::Icon);
     for &edge in ICO_SIZES {
-        let image =
-            ico::IconImage::from_rgba_data(edge, edge, straight_rgba(&render(&tree, edge)?));
+        let image = ico::IconImage::from_rgba_data(edge, edge, straight_rgba(&render(&tree, edge)?));
         ico.add_entry(ico::IconDirEntry::encode(&image).context("encoding an ICO entry")?);
     }
     write_with(&dir.join("icon.ico"), |file| ico.write(file))?;
@@ -51,15 +48,10 @@ pub fn generate(root: &Path) -> Result<()> {
     for &(edge, density) in ICNS_SIZES {
         let kind = icns::IconType::from_pixel_size_and_density(edge, edge, density)
             .with_context(|| format!("no ICNS type for {edge}px @{density}x"))?;
-        let image = icns::Image::from_data(
-            icns::PixelFormat::RGBA,
-            edge,
-            edge,
-            straight_rgba(&render(&tree, edge)?),
-        )
-        .context("building an ICNS image")?;
-        icns.add_icon_with_type(&image, kind)
-            .context("encoding an ICNS entry")?;
+        let image =
+            icns::Image::from_data(icns::PixelFormat::RGBA, edge, edge, straight_rgba(&render(&tree, edge)?))
+                .context("building an ICNS image")?;
+        icns.add_icon_with_type(&image, kind).context("encoding an ICNS entry")?;
     }
     write_with(&dir.join("icon.icns"), |file| icns.write(file))?;
     println!("icons: icon.icns ({ICNS_SIZES:?})");
@@ -69,17 +61,10 @@ pub fn generate(root: &Path) -> Result<()> {
 /// Renders the SVG scaled to a square of `edge` pixels.
 fn render(tree: &usvg::Tree, edge: u32) -> Result<Pixmap> {
     let size = tree.size();
-    ensure!(
-        size.width() > 0.0 && size.height() > 0.0,
-        "icon.svg has no size"
-    );
+    ensure!(size.width() > 0.0 && size.height() > 0.0, "icon.svg has no size");
     let mut pixmap = Pixmap::new(edge, edge).context("allocating a pixmap")?;
     let scale = edge as f32 / size.width().max(size.height());
-    resvg::render(
-        tree,
-        Transform::from_scale(scale, scale),
-        &mut pixmap.as_mut(),
-    );
+    resvg::render(tree, Transform::from_scale(scale, scale), &mut pixmap.as_mut());
     Ok(pixmap)
 }
 
@@ -96,7 +81,6 @@ fn straight_rgba(pixmap: &Pixmap) -> Vec<u8> {
 }
 
 fn write_with(path: &Path, write: impl FnOnce(std::fs::File) -> std::io::Result<()>) -> Result<()> {
-    let file =
-        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
     write(file).with_context(|| format!("writing {}", path.display()))
 }

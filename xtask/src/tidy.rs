@@ -26,7 +26,8 @@ pub fn check(root: &Path) -> Result<()> {
             if rel.starts_with("src/") && !in_sql_dir {
                 for (n, line) in text.lines().enumerate() {
                     let code = line.trim_start();
-                    if !code.starts_with("//") && SQL_MARKERS.iter().any(|m| code.contains(&format!("\"{m}"))) {
+                    if !code.starts_with("//") && SQL_MARKERS.iter().any(|m| code.contains(&format!("\"{m}")))
+                    {
                         problems.push(format!("{rel}:{}: SQL outside store/domain", n + 1));
                     }
                 }
@@ -42,7 +43,10 @@ pub fn check(root: &Path) -> Result<()> {
     let tree = String::from_utf8_lossy(&tree.stdout);
     for forbidden in ["tauri ", "webkit2gtk", "gtk "] {
         if tree.lines().any(|l| l.starts_with(forbidden)) {
-            problems.push(format!("the core `trek` depends on `{}`; it must build without the GUI", forbidden.trim()));
+            problems.push(format!(
+                "the core `trek` depends on `{}`; it must build without the GUI",
+                forbidden.trim()
+            ));
         }
     }
     if problems.is_empty() {
