@@ -8,8 +8,6 @@ use std::process::ExitCode;
 
 use tauri::{AppHandle, Manager, RunEvent, Runtime, WindowEvent};
 use tokio::sync::Mutex;
-use tracing_subscriber::EnvFilter;
-
 #[cfg(desktop)]
 mod tray;
 mod window;
@@ -46,10 +44,7 @@ pub fn run() -> ExitCode {
 
 fn run_inner() -> anyhow::Result<ExitCode> {
     // Same logging as the `trek` CLI, so `TREK_LOG` works for both.
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("TREK_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        .init();
+    trek::init_logging();
     let config = trek::Config::from_env()?;
     // One runtime for the core and Tauri, so their tasks share worker threads.
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
