@@ -34,17 +34,11 @@ impl Serve {
         let serve = Self { child, port };
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            let up = client()
-                .get(format!("http://127.0.0.1:{port}/healthz"))
-                .send()
-                .await;
+            let up = client().get(format!("http://127.0.0.1:{port}/healthz")).send().await;
             if up.is_ok_and(|r| r.status() == 200) {
                 return serve;
             }
-            assert!(
-                Instant::now() < deadline,
-                "trek serve did not answer /healthz within 20 s"
-            );
+            assert!(Instant::now() < deadline, "trek serve did not answer /healthz within 20 s");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -96,10 +90,7 @@ async fn serve_stops_gracefully_on_sigterm() {
     assert!(dir.path().join("instance.json").exists());
     let status = serve.terminate();
     assert!(status.success(), "exit status {status}");
-    assert!(
-        !dir.path().join("instance.json").exists(),
-        "instance file removed on shutdown"
-    );
+    assert!(!dir.path().join("instance.json").exists(), "instance file removed on shutdown");
     // The database is closed cleanly and intact.
     let output = trek(dir.path(), &["db", "check"]);
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "ok");
@@ -110,17 +101,10 @@ async fn login_link_logs_into_the_running_instance_once() {
     let dir = tempfile::tempdir().unwrap();
     let serve = Serve::start(dir.path()).await;
     let output = trek(dir.path(), &["login-link"]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let link = String::from_utf8(output.stdout).unwrap().trim().to_owned();
     assert!(
-        link.starts_with(&format!(
-            "http://127.0.0.1:{}/auth/launch?ticket=treklt_",
-            serve.port
-        )),
+        link.starts_with(&format!("http://127.0.0.1:{}/auth/launch?ticket=treklt_", serve.port)),
         "{link}"
     );
 
@@ -148,17 +132,10 @@ async fn db_check_and_backup() {
 
     let backup = dir.path().join("copy.db");
     let output = trek(dir.path(), &["db", "backup", backup.to_str().unwrap()]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let copy = rusqlite::Connection::open(&backup).unwrap();
-    let owners: i64 = copy
-        .query_row("SELECT count(*) FROM users WHERE kind = 'owner'", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
+    let owners: i64 =
+        copy.query_row("SELECT count(*) FROM users WHERE kind = 'owner'", [], |r| r.get(0)).unwrap();
     assert_eq!(owners, 1);
 
     // Refuses to overwrite.

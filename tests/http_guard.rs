@@ -16,18 +16,10 @@ async fn healthz_reports_ok_and_version() {
 #[tokio::test]
 async fn every_loopback_name_is_accepted() {
     let t = TestServer::start().await;
-    for host in [
-        format!("127.0.0.1:{}", t.port),
-        format!("localhost:{}", t.port),
-        format!("[::1]:{}", t.port),
-    ] {
-        let response = t
-            .http
-            .get(t.url("/healthz"))
-            .header("host", &host)
-            .send()
-            .await
-            .unwrap();
+    for host in
+        [format!("127.0.0.1:{}", t.port), format!("localhost:{}", t.port), format!("[::1]:{}", t.port)]
+    {
+        let response = t.http.get(t.url("/healthz")).header("host", &host).send().await.unwrap();
         expect_status(response, 200).await;
     }
     t.stop().await;
@@ -37,25 +29,13 @@ async fn every_loopback_name_is_accepted() {
 async fn foreign_host_is_refused_before_routing() {
     let t = TestServer::start().await;
     for path in ["/healthz", "/", "/api/status", "/no/such/route"] {
-        let response = t
-            .http
-            .get(t.url(path))
-            .header("host", "evil.example")
-            .send()
-            .await
-            .unwrap();
+        let response = t.http.get(t.url(path)).header("host", "evil.example").send().await.unwrap();
         let body = expect_status(response, 421).await;
         assert_eq!(error_code(&body), "invalid_host", "{path}");
     }
     // A rebinding attacker's page keeps our port but not our name.
     let host = format!("evil.example:{}", t.port);
-    let response = t
-        .http
-        .get(t.url("/healthz"))
-        .header("host", host)
-        .send()
-        .await
-        .unwrap();
+    let response = t.http.get(t.url("/healthz")).header("host", host).send().await.unwrap();
     expect_status(response, 421).await;
     t.stop().await;
 }
@@ -75,13 +55,7 @@ async fn foreign_origin_on_state_changing_request_is_refused_and_changes_nothing
     let body = expect_status(response, 403).await;
     assert_eq!(error_code(&body), "invalid_origin");
     // The session survived: the refused logout did nothing.
-    let response = t
-        .http
-        .get(t.url("/api/status"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let response = t.http.get(t.url("/api/status")).header("cookie", &cookie).send().await.unwrap();
     expect_status(response, 200).await;
     // Our own origin is fine.
     let response = t
@@ -115,10 +89,7 @@ async fn security_headers_are_on_every_response() {
         assert_eq!(h["x-frame-options"], "DENY", "{url}");
         let csp = h["content-security-policy"].to_str().unwrap();
         assert!(csp.contains("frame-ancestors 'none'"), "{url}: {csp}");
-        assert!(
-            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
-            "{url}: {csp}"
-        );
+        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{url}: {csp}");
     }
     t.stop().await;
 }
@@ -143,31 +114,14 @@ async fn oversized_body_is_refused() {
 #[tokio::test]
 async fn public_host_reaches_only_protocol_endpoints() {
     let t = TestServer::start_with(Some("https://trips.example.com")).await;
-    for path in [
-        "/",
-        "/api/status",
-        "/login",
-        "/healthz",
-        "/auth/launch?ticket=x",
-    ] {
-        let response = t
-            .http
-            .get(t.url(path))
-            .header("host", "trips.example.com")
-            .send()
-            .await
-            .unwrap();
+    for path in ["/", "/api/status", "/login", "/healthz", "/auth/launch?ticket=x"] {
+        let response = t.http.get(t.url(path)).header("host", "trips.example.com").send().await.unwrap();
         let body = expect_status(response, 403).await;
         assert_eq!(error_code(&body), "not_public", "{path}");
     }
     // The protocol prefixes pass the guard (and then route normally).
-    let response = t
-        .http
-        .get(t.url("/ui/public/style.css"))
-        .header("host", "trips.example.com")
-        .send()
-        .await
-        .unwrap();
+    let response =
+        t.http.get(t.url("/ui/public/style.css")).header("host", "trips.example.com").send().await.unwrap();
     expect_status(response, 200).await;
     t.stop().await;
 }
@@ -180,15 +134,7 @@ async fn ui_is_served_with_its_assets() {
     let response = t.http.get(t.url("/ui/app.js")).send().await.unwrap();
     assert_eq!(response.headers()["content-type"], "text/javascript");
     expect_status(response, 200).await;
-    expect_status(
-        t.http.get(t.url("/ui/../Cargo.toml")).send().await.unwrap(),
-        404,
-    )
-    .await;
-    expect_status(
-        t.http.get(t.url("/ui/index.html")).send().await.unwrap(),
-        404,
-    )
-    .await;
+    expect_status(t.http.get(t.url("/ui/../Cargo.toml")).send().await.unwrap(), 404).await;
+    expect_status(t.http.get(t.url("/ui/index.html")).send().await.unwrap(), 404).await;
     t.stop().await;
 }

@@ -15,3 +15,5 @@ mod owner_session;
 mod store;
 // The real `trek` binary: taken port, login-link, db commands, graceful shutdown.
 mod cli;
+// OAuth happy paths: discovery, registration kinds, code flow with consent, grants, CLI.
+mod oauth_flows;

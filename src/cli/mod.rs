@@ -1,5 +1,6 @@
 //! The `trek` command line: parse, then call the library. Each subcommand is thin.
 
+mod connections;
 mod db;
 mod login_link;
 mod owner;
@@ -39,6 +40,15 @@ pub enum Command {
     Owner(owner::OwnerCommand),
     /// Print a one-time URL that logs a browser in as the owner.
     LoginLink,
+    /// OAuth clients (presets, machine clients).
+    #[command(subcommand)]
+    Client(connections::ClientCommand),
+    /// Static API tokens (deprecated).
+    #[command(subcommand)]
+    Token(connections::TokenCommand),
+    /// Pending connection requests: list, approve, deny.
+    #[command(subcommand)]
+    Consent(connections::ConsentCommand),
 }
 
 impl Cli {
@@ -55,5 +65,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Db(command) => db::run(config, command).await,
         Command::Owner(command) => owner::run(config, command).await,
         Command::LoginLink => login_link::run(config).await,
+        Command::Client(command) => connections::client(config, command).await,
+        Command::Token(command) => connections::token(config, command).await,
+        Command::Consent(command) => connections::consent(config, command).await,
     }
 }
