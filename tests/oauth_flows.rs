@@ -5,8 +5,8 @@
 
 use oauth2::basic::BasicClient;
 use oauth2::{
-    AuthUrl, AuthorizationCode, ClientId, CsrfToken, PkceCodeChallenge, RedirectUrl, RefreshToken, Scope, TokenResponse,
-    TokenUrl,
+    AuthUrl, AuthorizationCode, ClientId, CsrfToken, PkceCodeChallenge, RedirectUrl, RefreshToken, Scope,
+    TokenResponse, TokenUrl,
 };
 
 use crate::support::{OAuthDriver, TestServer, error_code, expect_status, pkce_pair, query_of, trek_bin};
@@ -44,7 +44,13 @@ async fn discovery_documents_agree_and_every_endpoint_routes() {
         assert_eq!(prm["scopes_supported"].as_array().unwrap().len(), 24);
         assert!(meta["grant_types_supported"].as_array().unwrap().contains(&"client_credentials".into()));
         // Every advertised endpoint exists behind the same host (not 404, not refused).
-        for key in ["authorization_endpoint", "token_endpoint", "registration_endpoint", "revocation_endpoint", "introspection_endpoint"] {
+        for key in [
+            "authorization_endpoint",
+            "token_endpoint",
+            "registration_endpoint",
+            "revocation_endpoint",
+            "introspection_endpoint",
+        ] {
             let url = meta[key].as_str().unwrap();
             let path = url.strip_prefix(&origin).unwrap_or_else(|| panic!("{key} {url} not under {origin}"));
             let response = t.http.post(t.url(path)).header("host", &host).send().await.unwrap();
@@ -61,7 +67,8 @@ async fn code_flow_with_consent_then_refresh_rotation() {
     let oauth = OAuthDriver::new(&t).await;
     let client_id = oauth.register_public(REDIRECT).await;
     let (verifier, challenge) = pkce_pair();
-    let started = oauth.start(&client_id, REDIRECT, &challenge, "trips:read trips:write offline_access").await;
+    let started =
+        oauth.start(&client_id, REDIRECT, &challenge, "trips:read trips:write offline_access").await;
 
     // Before the owner decides, the waiting page waits.
     let waiting = json_of(oauth.poll(&started).await, 200).await;
@@ -90,7 +97,9 @@ async fn code_flow_with_consent_then_refresh_rotation() {
     assert_eq!(tokens["scope"], "trips:read trips:write");
 
     let rotated = json_of(
-        oauth.token(&[("grant_type", "refresh_token"), ("client_id", &client_id), ("refresh_token", refresh)]).await,
+        oauth
+            .token(&[("grant_type", "refresh_token"), ("client_id", &client_id), ("refresh_token", refresh)])
+            .await,
         200,
     )
     .await;
@@ -188,7 +197,11 @@ async fn cursor_registration_with_three_uris_succeeds() {
     let json = json_of(response, 201).await;
     assert!(json["client_id"].as_str().unwrap().starts_with("trekci_"));
     assert_eq!(json["redirect_uris"].as_array().unwrap().len(), 3);
-    assert_eq!(json["grant_types"], serde_json::json!(["authorization_code", "refresh_token"]), "unknown grant types dropped");
+    assert_eq!(
+        json["grant_types"],
+        serde_json::json!(["authorization_code", "refresh_token"]),
+        "unknown grant types dropped"
+    );
     assert_eq!(json["scope"].as_str().unwrap().split(' ').count(), 24, "empty scope means every scope");
     assert!(json.get("client_secret").is_none());
     t.stop().await;
@@ -211,7 +224,13 @@ async fn confidential_dcr_client_gets_a_secret_and_must_use_it() {
     expect_status(oauth.approve(&started.pending_id, None).await, 200).await;
     let code = query_of(&oauth.redirect_location(&started).await)["code"].clone();
     let without_secret = oauth
-        .token(&[("grant_type", "authorization_code"), ("client_id", &client_id), ("code", &code), ("redirect_uri", redirect), ("code_verifier", &verifier)])
+        .token(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", &client_id),
+            ("code", &code),
+            ("redirect_uri", redirect),
+            ("code_verifier", &verifier),
+        ])
         .await;
     assert_eq!(without_secret.headers()["www-authenticate"], "Basic realm=\"trek\"");
     assert_eq!(error_code(&expect_status(without_secret, 401).await), "invalid_client");
@@ -275,11 +294,21 @@ async fn machine_client_gets_access_tokens_only() {
     assert_eq!(tokens["scope"], "trips:read packing:write");
 
     let post = oauth
-        .token(&[("grant_type", "client_credentials"), ("client_id", id), ("client_secret", secret), ("scope", "trips:read")])
+        .token(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", id),
+            ("client_secret", secret),
+            ("scope", "trips:read"),
+        ])
         .await;
     assert_eq!(json_of(post, 200).await["scope"], "trips:read");
     let wider = oauth
-        .token(&[("grant_type", "client_credentials"), ("client_id", id), ("client_secret", secret), ("scope", "budget:write")])
+        .token(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", id),
+            ("client_secret", secret),
+            ("scope", "budget:write"),
+        ])
         .await;
     assert_eq!(error_code(&expect_status(wider, 400).await), "invalid_scope");
     t.stop().await;
@@ -294,13 +323,24 @@ async fn preset_clients_static_tokens_and_owner_limits() {
     for id in ["claude-ai", "claude-desktop", "claude-code", "cursor", "vscode", "windsurf", "zed"] {
         assert!(ids.contains(&id), "{id}");
     }
-    let create = |body: serde_json::Value| t.http.post(t.url("/api/oauth/clients")).header("cookie", &oauth.owner).json(&body).send();
-    let claude = json_of(create(serde_json::json!({ "name": "Claude", "preset": "claude-ai" })).await.unwrap(), 201).await;
-    assert!(claude["redirect_uris"].as_array().unwrap().contains(&"https://claude.ai/api/mcp/auth_callback".into()));
+    let create = |body: serde_json::Value| {
+        t.http.post(t.url("/api/oauth/clients")).header("cookie", &oauth.owner).json(&body).send()
+    };
+    let claude =
+        json_of(create(serde_json::json!({ "name": "Claude", "preset": "claude-ai" })).await.unwrap(), 201)
+            .await;
+    assert!(
+        claude["redirect_uris"]
+            .as_array()
+            .unwrap()
+            .contains(&"https://claude.ai/api/mcp/auth_callback".into())
+    );
     assert!(!claude["scopes"].as_str().unwrap().contains("trips:delete"), "presets default to no delete");
     let rotated = json_of(
         t.http
-            .post(t.url(&format!("/api/oauth/clients/{}/rotate-secret", claude["client_id"].as_str().unwrap())))
+            .post(
+                t.url(&format!("/api/oauth/clients/{}/rotate-secret", claude["client_id"].as_str().unwrap())),
+            )
             .header("cookie", &oauth.owner)
             .send()
             .await
@@ -310,7 +350,11 @@ async fn preset_clients_static_tokens_and_owner_limits() {
     .await;
     assert_ne!(rotated["client_secret"], claude["client_secret"]);
     for n in 1..10 {
-        expect_status(create(serde_json::json!({ "name": format!("m{n}"), "machine": true })).await.unwrap(), 201).await;
+        expect_status(
+            create(serde_json::json!({ "name": format!("m{n}"), "machine": true })).await.unwrap(),
+            201,
+        )
+        .await;
     }
     let eleventh = create(serde_json::json!({ "name": "one too many", "machine": true })).await.unwrap();
     assert_eq!(error_code(&expect_status(eleventh, 409).await), "limit_reached");
@@ -318,7 +362,13 @@ async fn preset_clients_static_tokens_and_owner_limits() {
     assert!(expect_status(bad, 400).await.contains("unknown preset"));
 
     let token = json_of(
-        t.http.post(t.url("/api/tokens")).header("cookie", &oauth.owner).json(&serde_json::json!({ "name": "legacy" })).send().await.unwrap(),
+        t.http
+            .post(t.url("/api/tokens"))
+            .header("cookie", &oauth.owner)
+            .json(&serde_json::json!({ "name": "legacy" }))
+            .send()
+            .await
+            .unwrap(),
         201,
     )
     .await;
@@ -336,7 +386,8 @@ async fn cli_creates_clients_and_answers_consents() {
     let run = |args: &[&str]| {
         std::process::Command::new(trek_bin()).args(args).env("TREK_DATA_DIR", t.data_dir()).output().unwrap()
     };
-    let output = run(&["client", "create", "--name", "agent", "--machine", "--scopes", "trips:read,todos:write"]);
+    let output =
+        run(&["client", "create", "--name", "agent", "--machine", "--scopes", "trips:read,todos:write"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let created: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(created["scopes"], "trips:read todos:write");
@@ -384,7 +435,13 @@ async fn oauth2_crate_completes_pkce_flow_and_refresh() {
     let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
     let pending_id = location.rsplit('=').next().unwrap().to_owned();
     expect_status(driver.approve(&pending_id, None).await, 200).await;
-    let status = t.http.get(t.url(&format!("/oauth/consent/status?id={pending_id}"))).header("cookie", cookie).send().await.unwrap();
+    let status = t
+        .http
+        .get(t.url(&format!("/oauth/consent/status?id={pending_id}")))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
     let status: serde_json::Value = serde_json::from_str(&expect_status(status, 200).await).unwrap();
     let query = query_of(status["location"].as_str().unwrap());
     assert_eq!(&query["state"], csrf.secret());

@@ -117,7 +117,8 @@ pub fn pkce_pair() -> (String, String) {
     use sha2::Digest;
     let verifier = format!("verifier-{}-{}", std::process::id(), rand_suffix());
     let verifier = format!("{verifier:-<48}");
-    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
+    let challenge =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
     (verifier, challenge)
 }
 
@@ -199,7 +200,11 @@ impl<'a> OAuthDriver<'a> {
 
     /// The owner approves through the owner API.
     pub async fn approve(&self, pending_id: &str, scopes: Option<&str>) -> reqwest::Response {
-        let request = self.t.http.post(self.t.url(&format!("/api/oauth/consents/{pending_id}/approve"))).header("cookie", &self.owner);
+        let request = self
+            .t
+            .http
+            .post(self.t.url(&format!("/api/oauth/consents/{pending_id}/approve")))
+            .header("cookie", &self.owner);
         let request = match scopes {
             Some(s) => request.json(&serde_json::json!({ "scopes": s })),
             None => request,
@@ -243,7 +248,13 @@ impl<'a> OAuthDriver<'a> {
     }
 
     /// Exchanges a code; returns the token JSON (asserting 200).
-    pub async fn exchange(&self, client_id: &str, code: &str, redirect_uri: &str, verifier: &str) -> serde_json::Value {
+    pub async fn exchange(
+        &self,
+        client_id: &str,
+        code: &str,
+        redirect_uri: &str,
+        verifier: &str,
+    ) -> serde_json::Value {
         let response = self
             .token(&[
                 ("grant_type", "authorization_code"),
@@ -285,7 +296,13 @@ impl<'a> OAuthDriver<'a> {
             .unwrap();
         let json: serde_json::Value = serde_json::from_str(&expect_status(response, 200).await).unwrap();
         let id = created["client_id"].as_str().unwrap();
-        self.t.http.delete(self.t.url(&format!("/api/oauth/clients/{id}"))).header("cookie", &self.owner).send().await.unwrap();
+        self.t
+            .http
+            .delete(self.t.url(&format!("/api/oauth/clients/{id}")))
+            .header("cookie", &self.owner)
+            .send()
+            .await
+            .unwrap();
         json["active"].as_bool().unwrap()
     }
 }
