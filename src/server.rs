@@ -131,6 +131,11 @@ impl Server {
         format!("{}{}", self.local_url(), paths::MCP)
     }
 
+    /// The authorization server (the desktop shell and tests act as the owner through it).
+    pub fn oauth(&self) -> &OAuth {
+        &self.state.oauth
+    }
+
     pub fn data_dir(&self) -> &std::path::Path {
         &self.config.data_dir
     }

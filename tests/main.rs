@@ -17,3 +17,5 @@ mod store;
 mod cli;
 // OAuth happy paths: discovery, registration kinds, code flow with consent, grants, CLI.
 mod oauth_flows;
+// OAuth attacks: one test per attack, checking the error and the stored consequence.
+mod oauth_attacks;

@@ -102,6 +102,12 @@ impl CimdResolver {
         check_client_id(client_id, false).is_ok()
     }
 
+    /// Like [`Self::is_cimd_client_id`], but under this resolver's policy (tests may allow
+    /// `http://` documents from a local test double).
+    pub fn handles(&self, client_id: &str) -> bool {
+        check_client_id(client_id, self.inner.policy.allow_insecure_for_tests).is_ok()
+    }
+
     /// The host (with a non-default port) the owner sees on the consent card as the
     /// client's verified domain: whoever serves the document controls this host.
     pub fn verified_domain(client_id: &str) -> Option<String> {

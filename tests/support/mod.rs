@@ -247,6 +247,16 @@ impl<'a> OAuthDriver<'a> {
         self.t.http.post(self.t.url("/oauth/token")).form(form).send().await.unwrap()
     }
 
+    /// A refresh_token grant for a public client.
+    pub async fn refresh(&self, client_id: &str, refresh_token: &str) -> reqwest::Response {
+        self.token(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", client_id),
+            ("refresh_token", refresh_token),
+        ])
+        .await
+    }
+
     /// Exchanges a code; returns the token JSON (asserting 200).
     pub async fn exchange(
         &self,

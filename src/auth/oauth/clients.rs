@@ -123,13 +123,20 @@ impl ClientView {
             redirect_uris: row.redirect_uris.clone(),
             scopes: ScopeSet::parse(&row.scopes).map(|(s, _)| s).unwrap_or_default(),
             client_uri: row.client_uri.clone(),
-            verified_domain: (kind == ClientKind::Cimd)
-                .then(|| CimdResolver::verified_domain(&row.id))
-                .flatten(),
+            // A stored CIMD client exists only after the resolver fetched and checked its
+            // document, so its id's authority is the domain that vouched for it.
+            verified_domain: (kind == ClientKind::Cimd).then(|| authority_of(&row.id)).flatten(),
             created_at: row.created_at,
             last_used_at: row.last_used_at,
         }
     }
+}
+
+/// `host[:port]` of a URL.
+fn authority_of(url: &str) -> Option<String> {
+    let url = url::Url::parse(url).ok()?;
+    let host = url.host_str()?;
+    Some(url.port().map_or_else(|| host.to_owned(), |port| format!("{host}:{port}")))
 }
 
 /// RFC 7591 §2 client metadata, as clients send it. Unknown fields are ignored.
@@ -428,7 +435,7 @@ impl OAuth {
     ) -> Result<Option<ClientRow>, OAuthError> {
         let id = client_id.to_owned();
         let stored = self.store.read(move |c| rows::get_client(c, &id).map_err(OAuthError::from)).await?;
-        if !CimdResolver::is_cimd_client_id(client_id) {
+        if !self.cimd.handles(client_id) {
             return Ok(stored);
         }
         let now = self.now();
