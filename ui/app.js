@@ -1,13 +1,12 @@
-// Landing page: shows the server's status for a logged-in owner, or how to log in.
+// Landing page: the consent queue (top, when non-empty), the server's status and the owner's
+// connections for a logged-in owner, or how to log in.
+
+import { api, onSignedOut, SignedOut } from './api.js';
+import { copyText } from './dom.js';
+import * as consents from './consents.js';
+import * as connections from './connections.js';
 
 const $ = (id) => document.getElementById(id);
-
-async function api(path, options = {}) {
-  const response = await fetch(path, { credentials: 'same-origin', ...options });
-  if (response.status === 401) return { signedOut: true };
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-  return response.status === 204 ? {} : response.json();
-}
 
 function setState(state, text) {
   const pill = $('server-state');
@@ -15,46 +14,49 @@ function setState(state, text) {
   pill.textContent = text;
 }
 
+function showSignedOut() {
+  consents.stop();
+  connections.stop();
+  for (const id of ['status', 'connections', 'consents', 'consent-offline']) $(id).hidden = true;
+  document.title = 'Trek';
+  $('signed-out').hidden = false;
+}
+
+onSignedOut(showSignedOut);
+
 async function load() {
+  let status;
   try {
-    const status = await api('/api/status');
-    if (status.signedOut) {
+    status = await api('/api/status');
+  } catch (error) {
+    if (error instanceof SignedOut) {
       setState('ok', 'running');
-      $('signed-out').hidden = false;
       return;
     }
-    setState('ok', 'running');
-    $('mcp-url').textContent = status.mcp_url;
-    $('public-url').textContent = status.public_url ?? 'not exposed (local clients only)';
-    $('local-url').textContent = status.local_url;
-    $('data-dir').textContent = status.data_dir;
-    $('version').textContent = status.version;
-    $('status').hidden = false;
-  } catch (error) {
     setState('down', 'not reachable');
     console.error(error);
+    return;
+  }
+  setState('ok', 'running');
+  $('mcp-url').textContent = status.mcp_url;
+  $('public-url').textContent = status.public_url ?? 'not exposed (local clients only)';
+  $('local-url').textContent = status.local_url;
+  $('data-dir').textContent = status.data_dir;
+  $('version').textContent = status.version;
+  $('status').hidden = false;
+  $('connections').hidden = false;
+  try {
+    // A request leaving the queue usually means a new session: refresh the lists then.
+    await Promise.all([consents.start(() => connections.refresh()), connections.start()]);
+  } catch (error) {
+    if (!(error instanceof SignedOut)) console.error(error);
   }
 }
 
-$('copy-mcp').addEventListener('click', async () => {
-  const url = $('mcp-url').textContent;
-  try {
-    await navigator.clipboard.writeText(url);
-    $('copy-done').textContent = 'Copied';
-  } catch {
-    // Clipboard access can be refused (insecure context, permissions); select the text instead.
-    const range = document.createRange();
-    range.selectNodeContents($('mcp-url'));
-    const selection = window.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
-    $('copy-done').textContent = 'Selected — press Ctrl+C';
-  }
-  setTimeout(() => { $('copy-done').textContent = ''; }, 2500);
-});
+$('copy-mcp').addEventListener('click', () => copyText($('mcp-url').textContent, $('copy-done'), $('mcp-url')));
 
 $('logout').addEventListener('click', async () => {
-  await api('/auth/logout', { method: 'POST' });
+  await api('/auth/logout', { method: 'POST' }).catch(() => {});
   location.reload();
 });
 

@@ -1,0 +1,281 @@
+// "Connected": live OAuth sessions, clients (delete, rotate secret, create), and the
+// deprecated static tokens. Secrets the server returns are shown once, then forgotten.
+
+import { api, describeError, SignedOut } from './api.js';
+import { h, timeEl, confirmButton, secretBox } from './dom.js';
+import { scopeRisk } from './consents.js';
+
+const $ = (id) => document.getElementById(id);
+
+let scopes = [];
+let presets = [];
+let clientsById = new Map();
+/** What each list was last rendered from, to skip re-rendering unchanged lists. */
+const rendered = new Map();
+let refreshing = null;
+let timer = null;
+let running = false;
+
+/** Sessions appear when an assistant redeems its code, with no owner action: refresh now and then. */
+const REFRESH_MS = 3000;
+
+export async function start() {
+  [scopes, presets] = await Promise.all([api('/api/oauth/scopes'), api('/api/oauth/presets')]);
+  buildNewClientForm();
+  $('new-token').addEventListener('submit', createToken);
+  running = true;
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') refresh();
+    else clearTimeout(timer);
+  });
+  await refresh();
+}
+
+export function stop() {
+  running = false;
+  clearTimeout(timer);
+}
+
+/** Reloads sessions, clients and tokens (one load at a time; callers share it). */
+export function refresh() {
+  refreshing ??= load().finally(() => {
+    refreshing = null;
+    clearTimeout(timer);
+    if (running && document.visibilityState === 'visible') timer = setTimeout(refresh, REFRESH_MS);
+  });
+  return refreshing;
+}
+
+async function load() {
+  try {
+    const [sessions, clients, tokens] = await Promise.all([
+      api('/api/oauth/sessions'), api('/api/oauth/clients'), api('/api/tokens'),
+    ]);
+    clientsById = new Map(clients.map((c) => [c.client_id, c]));
+    renderIfChanged('session-list', { sessions, names: clients.map((c) => [c.client_id, c.name]) }, () => renderSessions(sessions));
+    renderIfChanged('client-list', clients, () => renderClients(clients));
+    renderIfChanged('token-list', tokens, () => renderTokens(tokens));
+    $('connections-error').hidden = true;
+  } catch (error) {
+    if (error instanceof SignedOut) {
+      stop();
+      return;
+    }
+    $('connections-error').textContent = `Cannot load connections: ${describeError(error)}`;
+    $('connections-error').hidden = false;
+  }
+}
+
+/** Re-renders a list when its data changed, unless the owner is using it (focus inside). */
+function renderIfChanged(listId, data, render) {
+  const key = JSON.stringify(data);
+  if (rendered.get(listId) === key) return;
+  if ($(listId).contains(document.activeElement)) return;
+  rendered.set(listId, key);
+  render();
+}
+
+/** Runs `action`; on failure shows the API's message in `errorEl`; refreshes on success. */
+async function act(errorEl, action) {
+  errorEl.hidden = true;
+  try {
+    const result = await action();
+    await refresh();
+    return result;
+  } catch (error) {
+    if (error instanceof SignedOut) return undefined;
+    errorEl.textContent = describeError(error);
+    errorEl.hidden = false;
+    return undefined;
+  }
+}
+
+function scopeSummary(spaceSeparated) {
+  const list = spaceSeparated.split(' ').filter(Boolean);
+  if (list.length === 0) return h('span', { class: 'muted' }, 'none');
+  if (list.length === scopes.length) return h('span', {}, `all ${list.length} permissions`);
+  return h('ul', { class: 'chips' }, list.map((s) => h('li', { class: `chip risk-${scopeRisk(s)}` }, s)));
+}
+
+function emptyRow(list, text) {
+  list.replaceChildren(h('li', { class: 'empty muted' }, text));
+}
+
+function renderSessions(sessions) {
+  const list = $('session-list');
+  if (sessions.length === 0) return emptyRow(list, 'No assistant is connected yet.');
+  list.replaceChildren(...sessions.map((s) => {
+    const client = clientsById.get(s.client_id);
+    const error = h('p', { class: 'error', role: 'alert', hidden: true });
+    return h('li', { class: 'row-item' },
+      h('div', { class: 'row-main' },
+        h('strong', {}, client?.name ?? s.client_id),
+        h('span', { class: 'tag' }, s.kind),
+        h('div', { class: 'row-meta muted small' },
+          'connected ', timeEl(s.created_at, { ago: true }), ' · last used ', timeEl(s.last_used_at, { ago: true })),
+        h('div', { class: 'row-scopes' }, scopeSummary(s.scopes)),
+        error),
+      h('div', { class: 'row-actions' },
+        confirmButton('Revoke', 'Click again to revoke', () =>
+          act(error, () => api(`/api/oauth/sessions/${encodeURIComponent(s.id)}`, { method: 'DELETE' })),
+        { 'aria-label': `Revoke ${client?.name ?? s.client_id}` })));
+  }));
+}
+
+const KIND_LABELS = {
+  dynamic: 'dynamic', cimd: 'verified domain', precreated: 'created by you', machine: 'machine',
+};
+
+function renderClients(clients) {
+  const list = $('client-list');
+  if (clients.length === 0) return emptyRow(list, 'No clients.');
+  list.replaceChildren(...clients.map((c) => {
+    const error = h('p', { class: 'error', role: 'alert', hidden: true });
+    const secretSlot = h('div');
+    const kind = c.kind === 'cimd' && c.verified_domain ? `verified domain ${c.verified_domain}`
+      : c.preset ? `preset ${c.preset}` : KIND_LABELS[c.kind] ?? c.kind;
+    const rotate = c.confidential
+      ? h('button', {
+        type: 'button', class: 'secondary small', 'aria-label': `Rotate secret of ${c.name}`,
+        onclick: async () => {
+          const rotated = await act(error, () =>
+            api(`/api/oauth/clients/${encodeURIComponent(c.client_id)}/rotate-secret`, { method: 'POST' }));
+          if (rotated) showSecret(c.client_id, secretBox('New client secret', [['client_secret', rotated.client_secret]],
+            'Shown once. The old secret no longer works; update the client now.'));
+        },
+      }, 'Rotate secret')
+      : null;
+    return h('li', { class: 'row-item', dataset: { clientId: c.client_id } },
+      h('div', { class: 'row-main' },
+        h('strong', {}, c.name),
+        h('span', { class: 'tag' }, kind),
+        h('div', { class: 'row-meta muted small' },
+          h('code', {}, c.client_id), ' · created ', timeEl(c.created_at, { ago: true }),
+          ' · last used ', timeEl(c.last_used_at, { ago: true })),
+        c.redirect_uris.length
+          ? h('div', { class: 'row-meta small' }, 'Redirects to ', c.redirect_uris.map((u, i) => [i ? ', ' : '', h('code', {}, u)]))
+          : null,
+        h('div', { class: 'row-scopes' }, scopeSummary(c.scopes)),
+        error,
+        secretSlot),
+      h('div', { class: 'row-actions' },
+        rotate,
+        confirmButton('Delete', 'Click again to delete', () =>
+          act(error, () => api(`/api/oauth/clients/${encodeURIComponent(c.client_id)}`, { method: 'DELETE' })),
+        { 'aria-label': `Delete ${c.name}` })));
+  }));
+}
+
+/** Secret boxes live outside the re-rendered list so a refresh does not drop them. */
+function showSecret(clientId, box) {
+  $('secret-slot').replaceChildren(h('p', { class: 'small muted' }, 'For client ', h('code', {}, clientId)), box);
+  box.querySelector('button')?.focus();
+}
+
+function renderTokens(tokens) {
+  const list = $('token-list');
+  if (tokens.length === 0) return emptyRow(list, 'No static tokens.');
+  list.replaceChildren(...tokens.map((t) => {
+    const error = h('p', { class: 'error', role: 'alert', hidden: true });
+    return h('li', { class: 'row-item' },
+      h('div', { class: 'row-main' },
+        h('strong', {}, t.name),
+        h('code', {}, `${t.hint}…`),
+        h('div', { class: 'row-meta muted small' },
+          'created ', timeEl(t.created_at, { ago: true }), ' · last used ', timeEl(t.last_used_at, { ago: true })),
+        error),
+      h('div', { class: 'row-actions' },
+        confirmButton('Delete', 'Click again to delete', () =>
+          act(error, () => api(`/api/tokens/${encodeURIComponent(t.id)}`, { method: 'DELETE' })),
+        { 'aria-label': `Delete token ${t.name}` })));
+  }));
+}
+
+function scopeCheckboxes(container, prefix) {
+  const groups = new Map();
+  for (const s of scopes) {
+    if (!groups.has(s.group)) groups.set(s.group, []);
+    groups.get(s.group).push(s);
+  }
+  for (const [group, infos] of groups) {
+    const list = h('ul', { class: 'scope-list' });
+    for (const s of infos) {
+      const risk = scopeRisk(s.scope);
+      const box = h('input', { type: 'checkbox', name: 'scope', value: s.scope, id: `${prefix}-${s.scope}` });
+      list.append(h('li', { class: `scope risk-${risk}` }, box,
+        h('label', { for: box.id }, h('span', { class: 'scope-label' }, s.label), h('code', { class: 'scope-name' }, s.scope),
+          risk === 'delete' ? h('span', { class: 'tag tag-delete' }, 'irreversible')
+            : risk === 'write' ? h('span', { class: 'tag tag-write' }, 'can change') : null)));
+    }
+    container.append(h('div', { class: 'scope-group' }, h('h4', {}, group), list));
+  }
+}
+
+function buildNewClientForm() {
+  const form = $('new-client');
+  const presetSelect = $('client-preset');
+  for (const p of presets) presetSelect.append(h('option', { value: p.id }, p.name));
+  scopeCheckboxes($('client-scopes'), 'new-client-scope');
+  const boxes = () => [...form.querySelectorAll('input[name="scope"]')];
+  const setDefaults = () => {
+    // The server's defaults: everything for machine clients, the preset default otherwise.
+    const machine = $('client-machine').checked;
+    const preset = presets[0]?.scopes.split(' ') ?? [];
+    for (const box of boxes()) box.checked = machine || preset.includes(box.value);
+  };
+  setDefaults();
+  presetSelect.addEventListener('change', () => {
+    const preset = presets.find((p) => p.id === presetSelect.value);
+    if (preset) {
+      $('client-redirects').value = preset.redirect_uris.join('\n');
+      if (!$('client-name').value.trim()) $('client-name').value = preset.name;
+    }
+  });
+  $('client-machine').addEventListener('change', () => {
+    $('client-redirects-field').hidden = $('client-machine').checked;
+    presetSelect.disabled = $('client-machine').checked;
+    setDefaults();
+  });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const error = $('new-client-error');
+    const machine = $('client-machine').checked;
+    const chosen = boxes().filter((b) => b.checked).map((b) => b.value);
+    if (chosen.length === 0) {
+      error.textContent = 'Choose at least one permission.';
+      error.hidden = false;
+      return;
+    }
+    const body = { name: $('client-name').value, machine, scopes: chosen.join(' ') };
+    if (!machine) {
+      if (presetSelect.value) body.preset = presetSelect.value;
+      const uris = $('client-redirects').value.split('\n').map((u) => u.trim()).filter(Boolean);
+      if (uris.length) body.redirect_uris = uris;
+    }
+    const submit = form.querySelector('button[type="submit"]');
+    submit.disabled = true;
+    const created = await act(error, () => api('/api/oauth/clients', { method: 'POST', body }));
+    submit.disabled = false;
+    if (!created) return;
+    form.reset();
+    $('client-redirects-field').hidden = false;
+    presetSelect.disabled = false;
+    setDefaults();
+    showSecret(created.client_id, secretBox(`Client “${created.name}” created`,
+      [['client_id', created.client_id], ['client_secret', created.client_secret]],
+      'The secret is shown once. Paste both into the client now.'));
+  });
+}
+
+async function createToken(event) {
+  event.preventDefault();
+  const name = $('token-name');
+  const created = await act($('new-token-error'), () =>
+    api('/api/tokens', { method: 'POST', body: { name: name.value } }));
+  if (!created) return;
+  name.value = '';
+  const box = secretBox(`Token “${created.name}” created`, [['token', created.token]],
+    'Shown once. Static tokens have full access until deleted; prefer an OAuth client.');
+  $('token-secret-slot').replaceChildren(box);
+  box.querySelector('button')?.focus();
+}
