@@ -1,0 +1,334 @@
+//! The operation registry: every action Trek offers is declared here once — name, title,
+//! description, input and output types (with JSON Schemas), required scope, add-on and kind —
+//! and both the MCP tool list (`mcp`) and the UI's `/api/ops/{name}` (`http::api`) are
+//! generated from it, so the assistant and the UI can never disagree.
+
+mod trips;
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::auth::scopes::{Scope, ScopeSet};
+use crate::clock::UnixTime;
+use crate::domain::{Actor, Change, Ctx, DomainError};
+use crate::store::{Store, StoreError};
+
+/// What an operation does to the world; MCP annotations are derived from it, never typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Reads only.
+    Read,
+    /// Creates or changes data.
+    Write,
+    /// Removes data (destructive).
+    Delete,
+    /// Reads from an outside service (geocoding, weather).
+    Outbound,
+}
+
+/// An add-on that can be switched off, removing its operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Addon {
+    Atlas,
+    Collab,
+    Vacay,
+    Journeys,
+}
+
+/// Everything said about an operation, once.
+#[derive(Debug, Clone, Copy)]
+pub struct OpMeta {
+    /// Wire name (TREK-compatible), at most 64 characters.
+    pub name: &'static str,
+    pub title: &'static str,
+    /// Written for an assistant: what it does, when to use it, what to call first.
+    pub description: &'static str,
+    /// Required scope; `None` for the navigation ops every token may call.
+    pub scope: Option<Scope>,
+    pub addon: Option<Addon>,
+    pub kind: Kind,
+    /// Calling it twice with the same input has the same effect as once.
+    pub idempotent: bool,
+    /// Valid inputs, as JSON; tests check them against the schema and the input type.
+    pub examples: &'static [&'static str],
+}
+
+impl OpMeta {
+    /// Whether a caller holding `scopes` may call this operation.
+    pub fn allowed(&self, scopes: ScopeSet) -> bool {
+        self.scope.is_none_or(|s| scopes.grants(s))
+    }
+}
+
+/// One operation with typed input and output.
+pub trait Op: Send + Sync + 'static {
+    type Input: DeserializeOwned + JsonSchema;
+    type Output: Serialize + JsonSchema;
+    const META: OpMeta;
+    fn run(cx: &Ctx<'_>, input: Self::Input) -> Result<Self::Output, DomainError>;
+}
+
+/// Why a call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum OpError {
+    #[error("no operation named {0:?}")]
+    Unknown(String),
+    #[error("invalid arguments: {0}")]
+    InvalidArguments(String),
+    #[error("this needs the {0} scope, which the connection was not granted")]
+    MissingScope(Scope),
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+}
+
+impl From<StoreError> for OpError {
+    fn from(e: StoreError) -> Self {
+        Self::Domain(DomainError::Store(e))
+    }
+}
+
+/// Type-erased operation: JSON in, JSON out. Implemented once for every `Op`.
+pub trait DynOp: Send + Sync {
+    fn meta(&self) -> OpMeta;
+    fn input_schema(&self) -> Map<String, Value>;
+    fn output_schema(&self) -> Map<String, Value>;
+    fn call(&self, cx: &Ctx<'_>, args: Value) -> Result<Value, OpError>;
+    /// Deserializes `args` into the input type without running anything (example checks).
+    fn check_input(&self, args: Value) -> Result<(), OpError>;
+}
+
+/// Deserializes arguments, naming the offending field (serde_path_to_error), so the assistant
+/// can correct itself.
+fn parse_input<T: DeserializeOwned>(args: Value) -> Result<T, OpError> {
+    serde_path_to_error::deserialize(args).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." {
+            OpError::InvalidArguments(inner.to_string())
+        } else {
+            OpError::InvalidArguments(format!("{path}: {inner}"))
+        }
+    })
+}
+
+fn schema_object<T: JsonSchema>() -> Map<String, Value> {
+    match serde_json::to_value(schemars::schema_for!(T)) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+impl<T: Op> DynOp for T {
+    fn meta(&self) -> OpMeta {
+        T::META
+    }
+
+    fn input_schema(&self) -> Map<String, Value> {
+        schema_object::<T::Input>()
+    }
+
+    fn output_schema(&self) -> Map<String, Value> {
+        schema_object::<T::Output>()
+    }
+
+    fn call(&self, cx: &Ctx<'_>, args: Value) -> Result<Value, OpError> {
+        let output = T::run(cx, parse_input(args)?)?;
+        serde_json::to_value(output).map_err(|e| OpError::InvalidArguments(format!("output: {e}")))
+    }
+
+    fn check_input(&self, args: Value) -> Result<(), OpError> {
+        parse_input::<T::Input>(args).map(drop)
+    }
+}
+
+/// Declares operations as a table: each row becomes a unit struct implementing [`Op`] with
+/// `run` delegating to a domain function, so no tool repeats another's plumbing.
+macro_rules! ops {
+    ($(
+        $ty:ident {
+            name: $name:literal,
+            title: $title:literal,
+            description: $desc:expr,
+            scope: $scope:expr,
+            addon: $addon:expr,
+            kind: $kind:ident,
+            idempotent: $idem:literal,
+            input: $input:ty,
+            output: $output:ty,
+            run: $run:path,
+            examples: [$($ex:literal),* $(,)?] $(,)?
+        }
+    )*) => {
+        $(
+            pub struct $ty;
+            impl $crate::ops::Op for $ty {
+                type Input = $input;
+                type Output = $output;
+                const META: $crate::ops::OpMeta = $crate::ops::OpMeta {
+                    name: $name,
+                    title: $title,
+                    description: $desc,
+                    scope: $scope,
+                    addon: $addon,
+                    kind: $crate::ops::Kind::$kind,
+                    idempotent: $idem,
+                    examples: &[$($ex),*],
+                };
+                fn run(cx: &$crate::domain::Ctx<'_>, input: $input) -> Result<$output, $crate::domain::DomainError> {
+                    $run(cx, input)
+                }
+            }
+        )*
+        /// This area's operations, in the order they are listed to clients.
+        pub(super) const OPS: &[&dyn $crate::ops::DynOp] = &[$(&$ty),*];
+    };
+}
+pub(crate) use ops;
+
+/// Every operation, with schemas computed once.
+pub struct Registry {
+    ops: Vec<Entry>,
+    by_name: HashMap<&'static str, usize>,
+}
+
+/// One registered operation and its cached schemas.
+pub struct Entry {
+    pub op: &'static dyn DynOp,
+    pub meta: OpMeta,
+    pub input_schema: Arc<Map<String, Value>>,
+    /// Present when the output is a JSON object (MCP `outputSchema` must be one).
+    pub output_schema: Option<Arc<Map<String, Value>>>,
+}
+
+impl Registry {
+    fn build() -> Self {
+        let areas: &[&[&'static dyn DynOp]] = &[trips::OPS];
+        let mut ops = Vec::new();
+        let mut by_name = HashMap::new();
+        for op in areas.iter().flat_map(|area| area.iter().copied()) {
+            let meta = op.meta();
+            let output = op.output_schema();
+            let is_object = output.get("type").and_then(Value::as_str) == Some("object");
+            by_name.insert(meta.name, ops.len());
+            ops.push(Entry {
+                op,
+                meta,
+                input_schema: Arc::new(op.input_schema()),
+                output_schema: is_object.then(|| Arc::new(output)),
+            });
+        }
+        Self { ops, by_name }
+    }
+
+    pub fn all(&self) -> &[Entry] {
+        &self.ops
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Entry> {
+        self.by_name.get(name).map(|&i| &self.ops[i])
+    }
+
+    /// Runs an operation as `actor`: reads on a read connection, everything else in one write
+    /// transaction. Returns the output and the changes it committed.
+    pub async fn execute(
+        &self,
+        store: &Store,
+        name: &str,
+        actor: Actor,
+        scopes: ScopeSet,
+        now: UnixTime,
+        args: Value,
+    ) -> Result<(Value, Vec<Change>), OpError> {
+        let entry = self.get(name).ok_or_else(|| OpError::Unknown(name.to_owned()))?;
+        if let Some(scope) = entry.meta.scope.filter(|s| !scopes.grants(*s)) {
+            return Err(OpError::MissingScope(scope));
+        }
+        let op = entry.op;
+        let run = move |conn: &rusqlite::Connection| {
+            let cx = Ctx::new(conn, actor, now);
+            let value = op.call(&cx, args)?;
+            Ok::<_, OpError>((value, cx.into_changes()))
+        };
+        match entry.meta.kind {
+            Kind::Read | Kind::Outbound => store.read(run).await,
+            Kind::Write | Kind::Delete => store.write(move |tx| run(tx)).await,
+        }
+    }
+}
+
+/// The registry, built on first use.
+pub fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(Registry::build)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_short_and_snake_case() {
+        let mut seen = std::collections::HashSet::new();
+        for entry in registry().all() {
+            let name = entry.meta.name;
+            assert!(seen.insert(name), "duplicate {name}");
+            assert!(name.len() <= 64, "{name} longer than 64");
+            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{name} not snake_case");
+        }
+    }
+
+    #[test]
+    fn every_op_is_described_for_an_assistant() {
+        for entry in registry().all() {
+            let m = entry.meta;
+            assert!(!m.title.is_empty(), "{} has no title", m.name);
+            assert!(m.description.len() >= 40, "{} has a thin description", m.name);
+            assert!(!m.examples.is_empty(), "{} has no example", m.name);
+            assert_eq!(
+                entry.input_schema.get("type").and_then(Value::as_str),
+                Some("object"),
+                "{} input",
+                m.name
+            );
+            // The kind must agree with the scope: reads need a read scope, writes a write one.
+            if let Some(scope) = m.scope {
+                assert_eq!(
+                    scope.is_read(),
+                    m.kind == Kind::Read || m.kind == Kind::Outbound,
+                    "{}: kind {:?} vs scope {}",
+                    m.name,
+                    m.kind,
+                    scope
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn examples_validate_against_schema_and_type() {
+        for entry in registry().all() {
+            let validator = jsonschema::validator_for(&Value::Object((*entry.input_schema).clone()))
+                .unwrap_or_else(|e| panic!("{}: bad schema: {e}", entry.meta.name));
+            for example in entry.meta.examples {
+                let value: Value = serde_json::from_str(example)
+                    .unwrap_or_else(|e| panic!("{}: {example}: {e}", entry.meta.name));
+                let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+                assert!(
+                    errors.is_empty(),
+                    "{} example {example} fails its schema: {errors:?}",
+                    entry.meta.name
+                );
+                if let Err(e) = entry.op.check_input(value) {
+                    panic!("{} example {example} does not deserialize: {e}", entry.meta.name);
+                }
+            }
+        }
+    }
+}
