@@ -5,6 +5,7 @@
 //! - `icons` regenerate `icons/` from `icons/icon.svg`
 
 mod desktop;
+mod e2e;
 mod icons;
 mod system;
 mod tidy;
@@ -61,13 +62,15 @@ fn run(root: &Path, extra: &[String]) -> Result<()> {
 /// `cargo xtask test`: every suite, fastest first; stops at the first failure.
 fn test(root: &Path) -> Result<()> {
     let started = Instant::now();
-    system::ensure_packages(&[system::DESKTOP_BUILD, system::DESKTOP_TEST].concat())?;
+    system::ensure_packages(&[system::DESKTOP_BUILD, system::DESKTOP_TEST, system::E2E_TEST].concat())?;
+    system::ensure_node()?;
     step("format", || cargo(root, &["fmt", "--all", "--check"]))?;
     step("tidy", || tidy::check(root))?;
     step("clippy", || {
         cargo(root, &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])
     })?;
     step("unit and black-box tests", || cargo(root, &["test", "--workspace", "--locked"]))?;
+    step("UI consent in headless Chromium", || e2e::ui_consent(root))?;
     step("desktop window under Xvfb", || desktop::smoke_test(root))?;
     println!("xtask: all suites passed in {:.0?}", started.elapsed());
     Ok(())

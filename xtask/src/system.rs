@@ -20,6 +20,18 @@ pub const DESKTOP_BUILD: &[&str] = &[
 /// ImageMagick to capture and measure the screenshot.
 pub const DESKTOP_TEST: &[&str] = &["xvfb", "dbus-x11", "imagemagick"];
 
+/// Needed by the end-to-end suites: Debian's Chromium (never a downloaded browser) and Node.js
+/// for the npm test clients (`nodejs`/`npm` only when no `node` is on PATH).
+pub const E2E_TEST: &[&str] = &["chromium"];
+
+/// Node.js from Debian when the machine has none.
+pub fn ensure_node() -> Result<()> {
+    if which("node").is_some() && which("npm").is_some() {
+        return Ok(());
+    }
+    ensure_packages(&["nodejs", "npm"])
+}
+
 /// Installs the missing packages among `packages` (Debian/Ubuntu only).
 pub fn ensure_packages(packages: &[&str]) -> Result<()> {
     if !cfg!(target_os = "linux") || which("apt-get").is_none() || which("dpkg-query").is_none() {
