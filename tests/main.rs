@@ -19,3 +19,9 @@ mod cli;
 mod oauth_flows;
 // OAuth attacks: one test per attack, checking the error and the stored consequence.
 mod oauth_attacks;
+// Shared harness for the ops_* suites: a store on a temp file and registry calls as the owner.
+mod ops_support;
+// Trip operations: update (dates keep day content), delete, members, access rules.
+mod ops_trips;
+// Place operations: categories, places with filters, user-scoped tags, access rules.
+mod ops_places;

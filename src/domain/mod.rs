@@ -2,6 +2,11 @@
 //! transaction: they take an [`Actor`] and typed input and return typed output or a
 //! [`DomainError`], recording the [`Change`]s they made. Nothing here knows HTTP, MCP or OAuth.
 
+pub mod assignments;
+pub mod common;
+pub mod members;
+pub mod places;
+pub mod tags;
 pub mod trips;
 
 use std::cell::RefCell;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 use time::macros::format_description;
 
+use super::common::{Deleted, Patch, optional_text, required_text};
 use super::{ChangeAction, Ctx, DomainError};
 
 /// Longest trip, in days, that `create_trip` generates days for.
@@ -102,20 +103,27 @@ pub struct CreateTripInput {
     pub currency: Option<String>,
 }
 
-/// Creates a trip owned by the actor, with one day per date of its range.
-pub fn create_trip(cx: &Ctx<'_>, input: CreateTripInput) -> Result<Trip, DomainError> {
-    let title = input.title.trim();
-    if title.is_empty() || title.chars().count() > 200 {
-        return Err(DomainError::invalid("title", "must be 1 to 200 characters"));
-    }
-    let currency = input.currency.as_deref().unwrap_or("EUR").trim().to_ascii_uppercase();
+/// Checks the title: 1-200 characters after trimming.
+fn valid_title(title: &str) -> Result<String, DomainError> {
+    required_text("title", title, 200)
+}
+
+/// Checks a currency code and returns it uppercased.
+fn valid_currency(currency: &str) -> Result<String, DomainError> {
+    let currency = currency.trim().to_ascii_uppercase();
     if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
         return Err(DomainError::invalid(
             "currency",
             format!("{currency:?} is not a 3-letter ISO 4217 code"),
         ));
     }
-    let dates = match (&input.start_date, &input.end_date) {
+    Ok(currency)
+}
+
+/// Checks a date range: both or neither, end on or after start, at most [`MAX_TRIP_DAYS`].
+/// Returns the first date and the number of days.
+fn date_range(start: Option<&str>, end: Option<&str>) -> Result<Option<(Date, i64)>, DomainError> {
+    match (start, end) {
         (Some(start), Some(end)) => {
             let (s, e) = (parse_date("start_date", start)?, parse_date("end_date", end)?);
             if e < s {
@@ -128,16 +136,24 @@ pub fn create_trip(cx: &Ctx<'_>, input: CreateTripInput) -> Result<Trip, DomainE
                     format!("the trip spans {days} days; at most {MAX_TRIP_DAYS} are allowed"),
                 ));
             }
-            Some((s, days))
+            Ok(Some((s, days)))
         }
-        (None, None) => None,
-        (Some(_), None) => return Err(DomainError::invalid("end_date", "required when start_date is given")),
-        (None, Some(_)) => return Err(DomainError::invalid("start_date", "required when end_date is given")),
-    };
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(DomainError::invalid("end_date", "required when start_date is given")),
+        (None, Some(_)) => Err(DomainError::invalid("start_date", "required when end_date is given")),
+    }
+}
+
+/// Creates a trip owned by the actor, with one day per date of its range.
+pub fn create_trip(cx: &Ctx<'_>, input: CreateTripInput) -> Result<Trip, DomainError> {
+    let title = valid_title(&input.title)?;
+    let currency = valid_currency(input.currency.as_deref().unwrap_or("EUR"))?;
+    let dates = date_range(input.start_date.as_deref(), input.end_date.as_deref())?;
+    let description = optional_text("description", input.description, 10_000)?;
     cx.conn.execute(
         "INSERT INTO trips (owner_id, title, description, start_date, end_date, currency, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-        params![cx.actor.user.0, title, input.description, input.start_date, input.end_date, currency, cx.now],
+        params![cx.actor.user.0, title, description, input.start_date, input.end_date, currency, cx.now],
     )?;
     let trip_id = cx.conn.last_insert_rowid();
     if let Some((start, days)) = dates {
@@ -150,6 +166,155 @@ pub fn create_trip(cx: &Ctx<'_>, input: CreateTripInput) -> Result<Trip, DomainE
     }
     cx.changed("trip", ChangeAction::Created, trip_id, Some(trip_id));
     get_trip(cx, trip_id)
+}
+
+/// Whether the actor owns the trip; `NotFound` when the actor may not see it at all.
+fn is_owner(cx: &Ctx<'_>, trip_id: i64) -> Result<bool, DomainError> {
+    cx.conn
+        .prepare_cached(
+            "SELECT t.owner_id = ?1 FROM trips t
+             WHERE t.id = ?2
+               AND (t.owner_id = ?1 OR EXISTS (SELECT 1 FROM trip_members m WHERE m.trip_id = t.id AND m.user_id = ?1))",
+        )?
+        .query_row(params![cx.actor.user.0, trip_id], |r| r.get(0))
+        .optional()?
+        .ok_or(DomainError::NotFound { what: "trip", id: trip_id })
+}
+
+/// Checks the actor may see (and so plan in) the trip: its owner or a member.
+pub fn ensure_visible(cx: &Ctx<'_>, trip_id: i64) -> Result<(), DomainError> {
+    is_owner(cx, trip_id).map(drop)
+}
+
+/// Checks the actor owns the trip: `NotFound` if they cannot see it, `Forbidden` if they are
+/// only a member.
+pub fn ensure_owner(cx: &Ctx<'_>, trip_id: i64, action: &str) -> Result<(), DomainError> {
+    if is_owner(cx, trip_id)? {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden(format!("only the trip's owner may {action}")))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTripInput {
+    /// The trip's id (from list_trips).
+    pub trip_id: i64,
+    /// New title, 1-200 characters.
+    pub title: Option<String>,
+    /// New description; null clears it.
+    #[serde(default)]
+    pub description: Patch<String>,
+    /// New first day (YYYY-MM-DD); null clears both dates.
+    #[serde(default)]
+    pub start_date: Patch<IsoDate>,
+    /// New last day (YYYY-MM-DD); null clears both dates.
+    #[serde(default)]
+    pub end_date: Patch<IsoDate>,
+    /// New ISO 4217 currency code.
+    pub currency: Option<String>,
+}
+
+/// Updates a trip's fields. Changing the dates adds or removes days at the ends: days whose
+/// date is still in the range keep everything planned on them; days whose date falls outside
+/// are removed with their plans; new dates get empty days.
+pub fn update_trip(cx: &Ctx<'_>, input: UpdateTripInput) -> Result<Trip, DomainError> {
+    let trip = get_trip(cx, input.trip_id)?;
+    let title = match &input.title {
+        Some(t) => valid_title(t)?,
+        None => trip.title.clone(),
+    };
+    let currency = match &input.currency {
+        Some(c) => valid_currency(c)?,
+        None => trip.currency.clone(),
+    };
+    let description = match input.description {
+        Patch::Set(d) => optional_text("description", Some(d), 10_000)?,
+        other => other.apply(trip.description.clone()),
+    };
+    let dates_changed = !input.start_date.is_keep() || !input.end_date.is_keep();
+    let clear_dates = matches!(input.start_date, Patch::Clear) || matches!(input.end_date, Patch::Clear);
+    let (start, end) = if clear_dates {
+        (None, None)
+    } else {
+        (input.start_date.apply(trip.start_date.clone()), input.end_date.apply(trip.end_date.clone()))
+    };
+    let range = date_range(start.as_deref(), end.as_deref())?;
+    cx.conn.execute(
+        "UPDATE trips SET title = ?2, description = ?3, start_date = ?4, end_date = ?5, currency = ?6, updated_at = ?7
+         WHERE id = ?1",
+        params![trip.id, title, description, start, end, currency, cx.now],
+    )?;
+    if dates_changed {
+        sync_days_with_dates(cx, trip.id, range)?;
+    }
+    cx.changed("trip", ChangeAction::Updated, trip.id, Some(trip.id));
+    get_trip(cx, trip.id)
+}
+
+/// Makes the trip's dated days match `range`, keeping days (and their plans) whose date
+/// survives, then numbers all days densely: dated days by date, undated ones after.
+fn sync_days_with_dates(cx: &Ctx<'_>, trip_id: i64, range: Option<(Date, i64)>) -> Result<(), DomainError> {
+    match range {
+        None => {
+            // Without dates the days stay, with their plans, as "Day 1", "Day 2", ….
+            cx.conn.execute("UPDATE days SET date = NULL WHERE trip_id = ?1", [trip_id])?;
+        }
+        Some((start, count)) => {
+            let end = start + time::Duration::days(count - 1);
+            let mut gone = cx.conn.prepare_cached(
+                "DELETE FROM days WHERE trip_id = ?1 AND date IS NOT NULL AND (date < ?2 OR date > ?3) RETURNING id",
+            )?;
+            let removed: Vec<i64> = gone
+                .query_map(params![trip_id, start.to_string(), end.to_string()], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            for id in removed {
+                cx.changed("day", ChangeAction::Deleted, id, Some(trip_id));
+            }
+            let mut insert = cx.conn.prepare_cached(
+                "INSERT INTO days (trip_id, position, date)
+                 SELECT ?1, 1000000, ?2 WHERE NOT EXISTS (SELECT 1 FROM days WHERE trip_id = ?1 AND date = ?2)",
+            )?;
+            for offset in 0..count {
+                let date = (start + time::Duration::days(offset)).to_string();
+                if insert.execute(params![trip_id, date])? == 1 {
+                    cx.changed("day", ChangeAction::Created, cx.conn.last_insert_rowid(), Some(trip_id));
+                }
+            }
+        }
+    }
+    cx.conn
+        .prepare_cached(
+            "UPDATE days SET position = r.p
+             FROM (SELECT id, row_number() OVER (ORDER BY date IS NULL, date, position, id) - 1 AS p
+                   FROM days WHERE trip_id = ?1) AS r
+             WHERE days.id = r.id AND days.position <> r.p",
+        )?
+        .execute([trip_id])?;
+    Ok(())
+}
+
+/// Numbers a trip's days 0, 1, 2, … keeping their current order (after a day was removed or
+/// inserted), so positions stay dense.
+pub fn renumber_days(cx: &Ctx<'_>, trip_id: i64) -> Result<(), DomainError> {
+    cx.conn
+        .prepare_cached(
+            "UPDATE days SET position = r.p
+             FROM (SELECT id, row_number() OVER (ORDER BY position, id) - 1 AS p
+                   FROM days WHERE trip_id = ?1) AS r
+             WHERE days.id = r.id AND days.position <> r.p",
+        )?
+        .execute([trip_id])?;
+    Ok(())
+}
+
+/// Deletes a trip with everything in it. Owner only.
+pub fn delete_trip(cx: &Ctx<'_>, input: TripIdInput) -> Result<Deleted, DomainError> {
+    ensure_owner(cx, input.trip_id, "delete it")?;
+    cx.conn.execute("DELETE FROM trips WHERE id = ?1", [input.trip_id])?;
+    cx.changed("trip", ChangeAction::Deleted, input.trip_id, Some(input.trip_id));
+    Ok(Deleted::new(input.trip_id))
 }
 
 /// A day with what is planned on it.
@@ -187,21 +352,7 @@ pub struct TripIdInput {
 
 pub fn get_trip_summary(cx: &Ctx<'_>, input: TripIdInput) -> Result<TripSummary, DomainError> {
     let trip = get_trip(cx, input.trip_id)?;
-    let mut members = cx.conn.prepare_cached(
-        "SELECT u.id, u.name, 'owner' FROM trips t JOIN users u ON u.id = t.owner_id WHERE t.id = ?1
-         UNION ALL
-         SELECT u.id, u.name, 'member' FROM trip_members m JOIN users u ON u.id = m.user_id WHERE m.trip_id = ?1",
-    )?;
-    let members = members
-        .query_map([trip.id], |r| {
-            let role: String = r.get(2)?;
-            Ok(Member {
-                user_id: r.get(0)?,
-                name: r.get(1)?,
-                role: if role == "owner" { "owner" } else { "member" },
-            })
-        })?
-        .collect::<Result<_, _>>()?;
+    let members = super::members::members_of(cx, trip.id)?;
     let mut days = cx.conn.prepare_cached(
         "SELECT id, position, date, title, notes FROM days WHERE trip_id = ?1 ORDER BY position, id",
     )?;

@@ -5,7 +5,11 @@ use serde::Serialize;
 
 use super::ops;
 use crate::auth::scopes::Scope;
-use crate::domain::trips::{self, CreateTripInput, ListTripsInput, Trip, TripIdInput, TripSummary};
+use crate::domain::common::Deleted;
+use crate::domain::members::{self, AddTripMemberInput, MemberList, RemoveTripMemberInput};
+use crate::domain::trips::{
+    self, CreateTripInput, ListTripsInput, Trip, TripIdInput, TripSummary, UpdateTripInput,
+};
 use crate::domain::{Ctx, DomainError};
 
 /// `list_trips` output.
@@ -60,5 +64,78 @@ ops! {
         output: Trip,
         run: trips::create_trip,
         examples: [r#"{"title": "Kyoto in spring", "start_date": "2027-04-01", "end_date": "2027-04-07", "currency": "JPY"}"#, r#"{"title": "Someday"}"#],
+    }
+    UpdateTrip {
+        name: "update_trip",
+        title: "Update trip",
+        description: "Change a trip's title, description, dates (YYYY-MM-DD) or currency; omitted fields stay, \
+            null clears description or dates. Changing dates adds or removes days at the ends: days whose date \
+            is still in the range keep their assignments and notes, days outside it are deleted with them. \
+            At most 90 days. Call get_trip_summary first to see what would be removed.",
+        scope: Some(Scope::TripsWrite),
+        addon: None,
+        kind: Write,
+        idempotent: true,
+        input: UpdateTripInput,
+        output: Trip,
+        run: trips::update_trip,
+        examples: [r#"{"trip_id": 1, "title": "Kyoto and Nara"}"#, r#"{"trip_id": 1, "start_date": "2027-04-02", "end_date": "2027-04-09", "currency": "CHF"}"#],
+    }
+    DeleteTrip {
+        name: "delete_trip",
+        title: "Delete trip",
+        description: "Delete a trip and everything in it (days, places, assignments, notes). Irreversible; only the \
+            trip's owner may do it. Confirm with the user before calling.",
+        scope: Some(Scope::TripsDelete),
+        addon: None,
+        kind: Delete,
+        idempotent: false,
+        input: TripIdInput,
+        output: Deleted,
+        run: trips::delete_trip,
+        examples: [r#"{"trip_id": 1}"#],
+    }
+    ListTripMembers {
+        name: "list_trip_members",
+        title: "List trip members",
+        description: "List the owner and the companions who are members of a trip, with their user ids. \
+            Use the ids for set_assignment_participants or remove_trip_member.",
+        scope: Some(Scope::TripsRead),
+        addon: None,
+        kind: Read,
+        idempotent: true,
+        input: TripIdInput,
+        output: MemberList,
+        run: members::list_trip_members,
+        examples: [r#"{"trip_id": 1}"#],
+    }
+    AddTripMember {
+        name: "add_trip_member",
+        title: "Add trip member",
+        description: "Add a companion profile to a trip by user_id or by username (the profile's name, \
+            case-insensitive). Owner only. Adding someone already in the trip changes nothing. \
+            Returns the member list.",
+        scope: Some(Scope::TripsWrite),
+        addon: None,
+        kind: Write,
+        idempotent: true,
+        input: AddTripMemberInput,
+        output: MemberList,
+        run: members::add_trip_member,
+        examples: [r#"{"trip_id": 1, "username": "Alex"}"#, r#"{"trip_id": 1, "user_id": 2}"#],
+    }
+    RemoveTripMember {
+        name: "remove_trip_member",
+        title: "Remove trip member",
+        description: "Remove a member (not the owner) from a trip; they also stop being a participant of its \
+            assignments. Owner only. Get user ids from list_trip_members.",
+        scope: Some(Scope::TripsWrite),
+        addon: None,
+        kind: Delete,
+        idempotent: false,
+        input: RemoveTripMemberInput,
+        output: MemberList,
+        run: members::remove_trip_member,
+        examples: [r#"{"trip_id": 1, "user_id": 2}"#],
     }
 }

@@ -8,8 +8,12 @@ use rusqlite_migration::{M, Migrations};
 use super::StoreError;
 
 /// Every migration, in order. Append only: a released migration is never edited.
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/0001_owner.sql"), include_str!("migrations/0002_oauth.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_owner.sql"),
+    include_str!("migrations/0002_oauth.sql"),
+    include_str!("migrations/0003_trips.sql"),
+    include_str!("migrations/0004_places.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
