@@ -56,6 +56,18 @@ pub const TOKEN_RATE_PER_MINUTE: u32 = 120;
 pub const REGISTER_RATE_PER_HOUR: u32 = 60;
 /// Revocation requests per client and minute.
 pub const REVOKE_RATE_PER_MINUTE: u32 = 60;
+/// Environment variable: MCP requests per (user, client) and minute (seed 001).
+pub const ENV_MCP_RATE_LIMIT: &str = "MCP_RATE_LIMIT";
+/// Default of `MCP_RATE_LIMIT`.
+pub const DEFAULT_MCP_RATE_LIMIT: u32 = 300;
+/// Environment variable: live MCP sessions per user (seed 001).
+pub const ENV_MCP_MAX_SESSIONS: &str = "MCP_MAX_SESSION_PER_USER";
+/// Default of `MCP_MAX_SESSION_PER_USER`.
+pub const DEFAULT_MCP_MAX_SESSIONS: usize = 20;
+/// An MCP session unused this long is ended (seed 001).
+pub const MCP_SESSION_IDLE: Duration = Duration::from_secs(3600);
+/// How often idle and revoked MCP sessions are swept.
+pub const MCP_SESSION_SWEEP: Duration = Duration::from_secs(60);
 /// Failed password logins allowed per window before the login page refuses for a while.
 pub const LOGIN_MAX_FAILURES: u32 = 5;
 /// The window over which failed logins are counted.
@@ -75,6 +87,10 @@ pub struct Config {
     /// Lets Client ID Metadata Documents be fetched over http and from private addresses.
     /// Only tests set it (to serve documents from a local test double); no flag or variable does.
     pub insecure_cimd_for_tests: bool,
+    /// MCP requests per (user, client) and minute.
+    pub mcp_rate_limit: u32,
+    /// Live MCP sessions per user; the least recently used one is ended to make room.
+    pub mcp_max_sessions_per_user: usize,
 }
 
 /// A configuration value that cannot be used, with the setting that produced it.
@@ -82,6 +98,8 @@ pub struct Config {
 pub enum ConfigError {
     #[error("no data directory: set {ENV_DATA_DIR} or --data-dir (no home directory found)")]
     NoDataDir,
+    #[error("{name} must be a positive whole number, got {value:?}")]
+    Number { name: &'static str, value: String },
     #[error("{ENV_PORT} must be a port number (1-65535), got {0:?}")]
     Port(String),
     #[error("{ENV_PUBLIC_URL} must be an http(s) origin without path, query or credentials, got {0:?}")]
@@ -96,7 +114,14 @@ impl Config {
             None => default_data_dir().ok_or(ConfigError::NoDataDir)?,
         };
         let public_url = public_url.filter(|s| !s.trim().is_empty()).map(parse_public_url).transpose()?;
-        Ok(Self { port, data_dir, public_url, insecure_cimd_for_tests: false })
+        Ok(Self {
+            port,
+            data_dir,
+            public_url,
+            insecure_cimd_for_tests: false,
+            mcp_rate_limit: env_number(ENV_MCP_RATE_LIMIT)?.unwrap_or(DEFAULT_MCP_RATE_LIMIT),
+            mcp_max_sessions_per_user: env_number(ENV_MCP_MAX_SESSIONS)?.unwrap_or(DEFAULT_MCP_MAX_SESSIONS),
+        })
     }
 
     /// A configuration from the environment alone (the desktop app has no flags).
@@ -128,6 +153,19 @@ impl Config {
     /// Path of the file a running instance writes so the CLI can find it.
     pub fn instance_file_path(&self) -> PathBuf {
         self.data_dir.join("instance.json")
+    }
+}
+
+/// A positive number from the environment, if set.
+fn env_number<T: std::str::FromStr + PartialOrd + Default>(
+    name: &'static str,
+) -> Result<Option<T>, ConfigError> {
+    match std::env::var(name) {
+        Err(_) => Ok(None),
+        Ok(raw) => match raw.trim().parse::<T>() {
+            Ok(n) if n > T::default() => Ok(Some(n)),
+            _ => Err(ConfigError::Number { name, value: raw }),
+        },
     }
 }
 

@@ -16,8 +16,10 @@ use crate::auth::oauth::OAuth;
 use crate::auth::owner_session::{OwnerAuth, SessionKey, TicketPurpose};
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{Config, ENV_PORT, SHUTDOWN_GRACE};
+use crate::events::EventBus;
 use crate::http::guard::AllowedOrigins;
 use crate::http::{AppState, OAuthLimits, app, paths};
+use crate::mcp::McpState;
 use crate::providers::{OutboundConfig, OutboundHttp};
 use crate::store::{Store, StoreError, owner};
 
@@ -86,10 +88,26 @@ impl Server {
             outbound,
             CimdPolicy { allow_insecure_for_tests: config.insecure_cimd_for_tests },
         );
+        let oauth = OAuth::new(store.clone(), clock.clone(), cimd);
+        let owner = OwnerAuth::new(store.clone(), clock.clone(), key);
+        let events = EventBus::default();
+        let cancel = CancellationToken::new();
+        let mcp = McpState::new(
+            &config,
+            store.clone(),
+            clock.clone(),
+            events.clone(),
+            oauth.clone(),
+            owner.clone(),
+            cancel.clone(),
+        );
+        mcp.spawn_housekeeping();
         let state = AppState {
-            oauth: OAuth::new(store.clone(), clock.clone(), cimd),
+            oauth,
+            events,
+            mcp,
             oauth_limits: Arc::new(OAuthLimits::default()),
-            owner: OwnerAuth::new(store.clone(), clock.clone(), key),
+            owner,
             allowed: AllowedOrigins::new(addr.port(), config.public_url.as_ref()),
             info: Arc::new(crate::http::ServerInfo {
                 local_url: local_url.clone(),
@@ -100,7 +118,6 @@ impl Server {
             clock,
         };
 
-        let cancel = CancellationToken::new();
         let router = app(state.clone());
         let shutdown = cancel.clone();
         let task = tokio::spawn(async move {
@@ -129,6 +146,11 @@ impl Server {
     /// The MCP endpoint clients connect to.
     pub fn mcp_url(&self) -> String {
         format!("{}{}", self.local_url(), paths::MCP)
+    }
+
+    /// The MCP endpoint's shared state (its session registry).
+    pub fn mcp(&self) -> &McpState {
+        &self.state.mcp
     }
 
     /// The authorization server (the desktop shell and tests act as the owner through it).

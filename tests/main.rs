@@ -19,6 +19,8 @@ mod cli;
 mod oauth_flows;
 // OAuth attacks: one test per attack, checking the error and the stored consequence.
 mod oauth_attacks;
+// The MCP endpoint: both protocol eras, bearer auth, scopes, limits, sessions.
+mod mcp;
 // Shared harness for the ops_* suites: a store on a temp file and registry calls as the owner.
 mod ops_support;
 // Trip operations: update (dates keep day content), delete, members, access rules.

@@ -29,6 +29,8 @@ pub struct AppState {
     pub owner: OwnerAuth,
     pub oauth: OAuth,
     pub oauth_limits: super::oauth::SharedLimits,
+    pub events: crate::events::EventBus,
+    pub mcp: crate::mcp::McpState,
     pub allowed: Arc<AllowedOrigins>,
     pub info: Arc<ServerInfo>,
 }
@@ -72,6 +74,7 @@ pub fn app(state: AppState) -> Router {
         .merge(ui::routes())
         .merge(owner::routes())
         .merge(oauth::routes())
+        .merge(state.mcp.routes(state.allowed.hosts()))
         .nest(paths::API_PREFIX, api::routes(state.clone()))
         .fallback(|| async {
             super::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")

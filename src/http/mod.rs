@@ -13,3 +13,4 @@ mod ui;
 
 pub use app::{AppState, ServerInfo, app};
 pub use oauth::OAuthLimits;
+pub use owner::session_cookie as owner_session_cookie;

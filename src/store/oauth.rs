@@ -506,6 +506,10 @@ pub fn list_static_tokens(conn: &Connection) -> rusqlite::Result<Vec<StaticToken
     .collect()
 }
 
+pub fn static_token_exists(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM static_tokens WHERE id = ?1")?.exists([id])
+}
+
 pub fn count_static_tokens(conn: &Connection) -> rusqlite::Result<usize> {
     conn.query_row("SELECT count(*) FROM static_tokens", [], |r| r.get(0))
 }

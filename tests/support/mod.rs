@@ -32,9 +32,19 @@ impl TestServer {
         clock: Option<std::sync::Arc<trek::clock::ManualClock>>,
         insecure_cimd: bool,
     ) -> Self {
+        Self::start_configured(public_url, clock, |config| config.insecure_cimd_for_tests = insecure_cimd)
+            .await
+    }
+
+    /// With any configuration change (limits) applied before start.
+    pub async fn start_configured(
+        public_url: Option<&str>,
+        clock: Option<std::sync::Arc<trek::clock::ManualClock>>,
+        configure: impl FnOnce(&mut Config),
+    ) -> Self {
         let data_dir = tempfile::tempdir().unwrap();
         let mut config = Config::new(0, Some(data_dir.path().to_path_buf()), public_url).unwrap();
-        config.insecure_cimd_for_tests = insecure_cimd;
+        configure(&mut config);
         let server = match clock {
             Some(clock) => Server::start_with_clock(config, clock).await.unwrap(),
             None => Server::start(config).await.unwrap(),
@@ -315,4 +325,103 @@ impl<'a> OAuthDriver<'a> {
             .unwrap();
         json["active"].as_bool().unwrap()
     }
+}
+
+impl TestServer {
+    /// A machine client with `scopes` and an access token for it, obtained through `host`
+    /// (the token's audience is that origin's MCP URL).
+    pub async fn machine_token(&self, scopes: &str, host: Option<&str>) -> String {
+        let (id, secret) = self.machine_client(scopes).await;
+        self.client_token(&id, &secret, host).await
+    }
+
+    /// A machine client created through the owner API: (client_id, client_secret).
+    pub async fn machine_client(&self, scopes: &str) -> (String, String) {
+        let owner = self.owner_cookie().await;
+        let created = self
+            .http
+            .post(self.url("/api/oauth/clients"))
+            .header("cookie", owner)
+            .json(&serde_json::json!({ "name": format!("machine {scopes}"), "machine": true, "scopes": scopes }))
+            .send()
+            .await
+            .unwrap();
+        let created: serde_json::Value = serde_json::from_str(&expect_status(created, 201).await).unwrap();
+        (
+            created["client_id"].as_str().unwrap().to_owned(),
+            created["client_secret"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// A client_credentials access token for an existing machine client.
+    pub async fn client_token(&self, id: &str, secret: &str, host: Option<&str>) -> String {
+        let mut request = self
+            .http
+            .post(self.url("/oauth/token"))
+            .basic_auth(id, Some(secret))
+            .form(&[("grant_type", "client_credentials")]);
+        if let Some(host) = host {
+            request = request.header("host", host);
+        }
+        let tokens: serde_json::Value =
+            serde_json::from_str(&expect_status(request.send().await.unwrap(), 200).await).unwrap();
+        tokens["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// A raw JSON-RPC POST to /mcp.
+    pub async fn mcp_post(
+        &self,
+        token: Option<&str>,
+        session: Option<&str>,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(self.url("/mcp"))
+            .header("accept", "application/json, text/event-stream")
+            .header("content-type", "application/json")
+            .json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(session) = session {
+            request = request.header("mcp-session-id", session).header("mcp-protocol-version", "2025-11-25");
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Opens a 2025-11-25 session with raw HTTP; returns its id.
+    pub async fn mcp_session(&self, token: &str) -> String {
+        let init = serde_json::json!({
+            "jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": { "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": { "name": "raw", "version": "1" } }
+        });
+        let response = self.mcp_post(Some(token), None, init).await;
+        assert_eq!(response.status(), 200, "initialize failed");
+        let id = response.headers()["mcp-session-id"].to_str().unwrap().to_owned();
+        let _ = response.text().await;
+        let initialized = serde_json::json!({ "jsonrpc": "2.0", "method": "notifications/initialized" });
+        let response = self.mcp_post(Some(token), Some(&id), initialized).await;
+        assert_eq!(response.status(), 202);
+        id
+    }
+}
+
+/// The JSON-RPC message in a response that may be plain JSON or an SSE stream.
+pub async fn rpc_result(response: reqwest::Response) -> serde_json::Value {
+    let is_sse = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|v| v.to_str().unwrap().starts_with("text/event-stream"));
+    let text = response.text().await.unwrap();
+    if !is_sse {
+        return serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"));
+    }
+    text.lines()
+        .filter_map(|l| l.strip_prefix("data:"))
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .filter_map(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+        .find(|v| v.get("id").is_some())
+        .unwrap_or_else(|| panic!("no JSON-RPC response in stream: {text}"))
 }

@@ -413,7 +413,8 @@ impl OAuth {
     /// Owner: deletes a client and everything it was granted. Returns the revoked grant ids.
     pub async fn delete_client(&self, client_id: String) -> Result<Vec<String>, OAuthError> {
         let now = self.now();
-        self.store
+        let grants = self
+            .store
             .write(move |tx| {
                 let grants = rows::live_grant_ids_of_client(tx, &client_id)?;
                 for grant in &grants {
@@ -425,7 +426,9 @@ impl OAuth {
                 audit(tx, now, "client_deleted", Some(&client_id), None, None)?;
                 Ok(grants)
             })
-            .await
+            .await?;
+        self.announce(grants.clone());
+        Ok(grants)
     }
 
     /// The client for an authorization request: stored, or resolved from its metadata document.

@@ -53,6 +53,8 @@ pub enum TokenKind {
     OAuth,
     /// Deprecated `trek_` token: full access.
     Static,
+    /// The owner's own browser session (the UI): full access.
+    Owner,
 }
 
 /// Who is calling `/mcp` and what they may do.
@@ -192,7 +194,8 @@ impl OAuth {
         creds: ClientCredentials,
     ) -> Result<Option<String>, OAuthError> {
         let now = self.now();
-        self.store
+        let revoked: Option<String> = self
+            .store
             .write(move |tx| {
                 let client = authenticate_client(tx, &creds)?;
                 let Some(row) = rows::get_token(tx, &hash(&token))? else { return Ok(None) };
@@ -201,9 +204,11 @@ impl OAuth {
                 }
                 rows::revoke_grant(tx, &row.grant_id, "revoked by client", now)?;
                 audit(tx, now, "revoked", Some(&client.id), Some(&row.grant_id), Some("by client".into()))?;
-                Ok(Some(row.grant_id))
+                Ok::<_, OAuthError>(Some(row.grant_id))
             })
-            .await
+            .await?;
+        self.announce(revoked.iter().cloned().collect());
+        Ok(revoked)
     }
 
     /// `POST /oauth/introspect` (RFC 7662), for the owner's confidential clients.
@@ -304,6 +309,7 @@ impl OAuth {
     /// Owner: revokes an OAuth session and all its tokens.
     pub async fn revoke_session(&self, grant_id: String) -> Result<(), OAuthError> {
         let now = self.now();
+        let id = grant_id.clone();
         self.store
             .write(move |tx| {
                 if !rows::revoke_grant(tx, &grant_id, "revoked by owner", now)? {
@@ -313,7 +319,9 @@ impl OAuth {
                 audit(tx, now, "revoked", client.as_deref(), Some(&grant_id), Some("by owner".into()))?;
                 Ok(())
             })
-            .await
+            .await?;
+        self.announce(vec![id]);
+        Ok(())
     }
 }
 

@@ -115,17 +115,49 @@ impl From<rusqlite::Error> for OAuthError {
     }
 }
 
+/// Credentials that stopped working: OAuth sessions (grant ids) and static tokens
+/// (`static:<id>`). The MCP layer ends the sessions that used them.
+#[derive(Debug, Clone)]
+pub struct Revoked(pub Vec<String>);
+
 /// The authorization server. Cheap to clone.
 #[derive(Clone)]
 pub struct OAuth {
     store: Store,
     clock: SharedClock,
     cimd: Arc<CimdResolver>,
+    revocations: tokio::sync::broadcast::Sender<Revoked>,
 }
 
 impl OAuth {
     pub fn new(store: Store, clock: SharedClock, cimd: CimdResolver) -> Self {
-        Self { store, clock, cimd: Arc::new(cimd) }
+        let (revocations, _) = tokio::sync::broadcast::channel(64);
+        Self { store, clock, cimd: Arc::new(cimd), revocations }
+    }
+
+    /// Revocations made in this process, as they happen.
+    pub fn subscribe_revocations(&self) -> tokio::sync::broadcast::Receiver<Revoked> {
+        self.revocations.subscribe()
+    }
+
+    fn announce(&self, grants: Vec<String>) {
+        if !grants.is_empty() {
+            // No subscriber (CLI, tests without MCP) is fine: nothing to end.
+            let _ = self.revocations.send(Revoked(grants));
+        }
+    }
+
+    /// Whether an OAuth session (or `static:<id>` token) still works; the MCP layer's sweep
+    /// uses it to notice revocations made by another process (the CLI).
+    pub async fn is_live(&self, grant_id: String) -> Result<bool, OAuthError> {
+        self.store
+            .read(move |c| {
+                Ok(match grant_id.strip_prefix("static:") {
+                    Some(id) => rows::static_token_exists(c, id.parse().unwrap_or(-1))?,
+                    None => rows::get_grant(c, &grant_id)?.is_some_and(|g| g.revoked_at.is_none()),
+                })
+            })
+            .await
     }
 
     fn now(&self) -> UnixTime {

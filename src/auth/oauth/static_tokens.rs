@@ -74,6 +74,8 @@ impl OAuth {
                 )?;
                 Ok(())
             })
-            .await
+            .await?;
+        self.announce(vec![format!("static:{id}")]);
+        Ok(())
     }
 }

@@ -1,0 +1,120 @@
+//! `/mcp`: rmcp's Streamable HTTP service (both protocol eras on one URL) behind our bearer
+//! middleware, exposing the operation registry, resources and prompts.
+
+mod bearer;
+mod prompts;
+mod resources;
+mod service;
+pub mod sessions;
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::middleware;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use tokio_util::sync::CancellationToken;
+
+pub use service::STATIC_TOKEN_NOTICE;
+use service::TrekMcp;
+use sessions::SessionRegistry;
+
+use crate::auth::oauth::OAuth;
+use crate::auth::owner_session::OwnerAuth;
+use crate::clock::SharedClock;
+use crate::config::{Config, MAX_REQUEST_BODY_BYTES, MCP_SESSION_IDLE, MCP_SESSION_SWEEP};
+use crate::events::EventBus;
+use crate::http::paths;
+use crate::store::Store;
+
+/// What the MCP endpoint shares with the rest of the server.
+#[derive(Clone)]
+pub struct McpState {
+    pub oauth: OAuth,
+    pub owner: OwnerAuth,
+    pub sessions: Arc<SessionRegistry>,
+    limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    handler: TrekMcp,
+    session_manager: Arc<LocalSessionManager>,
+    cancel: CancellationToken,
+}
+
+impl McpState {
+    #[allow(clippy::too_many_arguments)] // one constructor wiring the endpoint's parts, called once
+    pub fn new(
+        config: &Config,
+        store: Store,
+        clock: SharedClock,
+        events: EventBus,
+        oauth: OAuth,
+        owner: OwnerAuth,
+        cancel: CancellationToken,
+    ) -> Self {
+        let mut session_manager = LocalSessionManager::default();
+        // Our registry ends idle sessions on our clock; rmcp's own timer is only a safety net
+        // for connections that vanished, set just past ours.
+        session_manager.session_config.keep_alive = Some(MCP_SESSION_IDLE + Duration::from_secs(300));
+        let session_manager = Arc::new(session_manager);
+        let per_minute = NonZeroU32::new(config.mcp_rate_limit).unwrap_or(NonZeroU32::MIN);
+        Self {
+            sessions: Arc::new(SessionRegistry::new(
+                session_manager.clone(),
+                clock.clone(),
+                config.mcp_max_sessions_per_user,
+            )),
+            limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            handler: TrekMcp { store, clock, events },
+            oauth,
+            owner,
+            session_manager,
+            cancel,
+        }
+    }
+
+    /// Ends sessions when their credential is revoked (in this process: at once; by the CLI:
+    /// at the next sweep) and when they idle out.
+    pub fn spawn_housekeeping(&self) {
+        let (sessions, oauth, cancel) = (self.sessions.clone(), self.oauth.clone(), self.cancel.clone());
+        let mut revocations = oauth.subscribe_revocations();
+        tokio::spawn(async move {
+            let mut sweep = tokio::time::interval(MCP_SESSION_SWEEP);
+            loop {
+                tokio::select! {
+                    () = cancel.cancelled() => break,
+                    revoked = revocations.recv() => match revoked {
+                        Ok(revoked) => { sessions.end_grants(&revoked.0).await; }
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                    },
+                    _ = sweep.tick() => {
+                        let mut dead = Vec::new();
+                        for grant in sessions.sweep_idle().await {
+                            if grant != "owner" && !oauth.is_live(grant.clone()).await.unwrap_or(true) {
+                                dead.push(grant);
+                            }
+                        }
+                        sessions.end_grants(&dead).await;
+                    }
+                }
+            }
+        });
+    }
+
+    /// `/mcp` with its middleware. `allowed_hosts` is the guard's list, so rmcp's own Host check
+    /// and ours can never disagree.
+    pub fn routes<S: Clone + Send + Sync + 'static>(&self, allowed_hosts: Vec<String>) -> Router<S> {
+        let handler = self.handler.clone();
+        let mut config = StreamableHttpServerConfig::default();
+        config.allowed_hosts = allowed_hosts;
+        config.cancellation_token = self.cancel.child_token();
+        config.max_request_body_bytes = MAX_REQUEST_BODY_BYTES;
+        let service =
+            StreamableHttpService::new(move || Ok(handler.clone()), self.session_manager.clone(), config);
+        Router::new()
+            .route_service(paths::MCP, service)
+            .layer(middleware::from_fn_with_state(self.clone(), bearer::authenticate))
+    }
+}

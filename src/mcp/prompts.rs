@@ -1,0 +1,67 @@
+//! Prompts: ready-made requests the user can pick in their client, rendered from live data.
+
+use serde_json::Value;
+
+pub struct PromptDef {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    /// (argument, description); all required.
+    pub arguments: &'static [(&'static str, &'static str)],
+    /// Offered only to sessions that use a deprecated static token.
+    pub static_tokens_only: bool,
+    /// What the assistant is asked to do with the trip.
+    pub task: &'static str,
+}
+
+const TRIP_ID: &[(&str, &str)] = &[("trip_id", "The trip's id (see list_trips)")];
+
+pub const PROMPTS: &[PromptDef] = &[
+    PromptDef {
+        name: "trip-summary",
+        title: "Summarise a trip",
+        description: "A readable day-by-day overview of one trip.",
+        arguments: TRIP_ID,
+        static_tokens_only: false,
+        task: "Summarise this trip for me day by day: where I am, what is planned and when, and anything that \
+               looks unplanned or double-booked.",
+    },
+    PromptDef {
+        name: "packing-list",
+        title: "Suggest a packing list",
+        description: "Packing suggestions for one trip, from its dates, places and plans.",
+        arguments: TRIP_ID,
+        static_tokens_only: false,
+        task: "Suggest a packing list for this trip, grouped by category, based on its dates, places and plans. \
+               Mention what is already on my list and offer to add the rest with the packing tools.",
+    },
+    PromptDef {
+        name: "budget-overview",
+        title: "Budget overview",
+        description: "What one trip costs so far and who owes whom.",
+        arguments: TRIP_ID,
+        static_tokens_only: false,
+        task: "Give me an overview of this trip's budget: totals by category, per person, and the transfers \
+               that would settle it.",
+    },
+    PromptDef {
+        name: "token_auth_notice",
+        title: "About this connection's token",
+        description: "Explains that this connection uses a deprecated static token and how to move to OAuth.",
+        arguments: &[],
+        static_tokens_only: true,
+        task: "",
+    },
+];
+
+/// The prompt's text, with the trip's current data when it takes one.
+pub fn render(def: &PromptDef, trip: Option<&Value>) -> String {
+    match trip {
+        Some(trip) => format!(
+            "{}\n\nHere is the trip as Trek has it now (JSON):\n```json\n{}\n```",
+            def.task,
+            serde_json::to_string_pretty(trip).unwrap_or_default()
+        ),
+        None => super::service::STATIC_TOKEN_NOTICE.to_owned(),
+    }
+}

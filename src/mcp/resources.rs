@@ -1,0 +1,103 @@
+//! `trek://` resources, declared as a table over registry operations: reading a resource runs
+//! its operation, so a resource and its tool can never disagree, and scope and add-on gating
+//! come from the operation's declaration.
+
+use serde_json::{Map, Value};
+
+/// One resource (or resource template when the URI has `{…}` parts).
+pub struct ResourceDef {
+    pub uri: &'static str,
+    pub name: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    /// The registry operation that produces it.
+    pub op: &'static str,
+}
+
+pub const RESOURCES: &[ResourceDef] = &[
+    ResourceDef {
+        uri: "trek://trips",
+        name: "trips",
+        title: "Trips",
+        description: "All trips you own or are a member of.",
+        op: "list_trips",
+    },
+    ResourceDef {
+        uri: "trek://trips/{tripId}",
+        name: "trip",
+        title: "Trip detail",
+        description: "One trip with its members and days: the same data as get_trip_summary.",
+        op: "get_trip_summary",
+    },
+];
+
+impl ResourceDef {
+    pub fn is_template(&self) -> bool {
+        self.uri.contains('{')
+    }
+}
+
+/// Maps a URI parameter name to the operation's argument name (`tripId` → `trip_id`).
+fn argument_name(param: &str) -> String {
+    let mut out = String::with_capacity(param.len() + 2);
+    for c in param.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Finds the resource a URI names and the operation arguments it implies. Numeric path
+/// parameters become numbers; query parameters (`?assignment=unassigned`) are passed through.
+pub fn resolve(uri: &str) -> Option<(&'static ResourceDef, Value)> {
+    let (path, query) = uri.split_once('?').map_or((uri, None), |(p, q)| (p, Some(q)));
+    let parts: Vec<&str> = path.split('/').collect();
+    RESOURCES.iter().find_map(|def| {
+        let pattern: Vec<&str> = def.uri.split('/').collect();
+        if pattern.len() != parts.len() {
+            return None;
+        }
+        let mut args = Map::new();
+        for (want, got) in pattern.iter().zip(&parts) {
+            match want.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
+                Some(param) => {
+                    let value = got.parse::<i64>().ok()?;
+                    args.insert(argument_name(param), Value::from(value));
+                }
+                None if want == got => {}
+                None => return None,
+            }
+        }
+        for (key, value) in query.into_iter().flat_map(|q| url::form_urlencoded::parse(q.as_bytes())) {
+            args.insert(argument_name(&key), Value::from(value.into_owned()));
+        }
+        Some((def, Value::Object(args)))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_resource_names_a_registered_operation() {
+        for def in RESOURCES {
+            assert!(crate::ops::registry().get(def.op).is_some(), "{} uses unknown op {}", def.uri, def.op);
+        }
+    }
+
+    #[test]
+    fn uris_resolve_to_operation_arguments() {
+        let (def, args) = resolve("trek://trips/42").unwrap();
+        assert_eq!(def.op, "get_trip_summary");
+        assert_eq!(args, serde_json::json!({ "trip_id": 42 }));
+        assert_eq!(resolve("trek://trips").unwrap().0.op, "list_trips");
+        assert!(resolve("trek://trips/abc").is_none());
+        assert!(resolve("trek://nope").is_none());
+        assert!(resolve("https://trips/1").is_none());
+    }
+}

@@ -1,0 +1,303 @@
+//! The MCP server handler: exposes the operation registry as tools, `trek://` resources and
+//! prompts, filtered by what the caller's credential may do.
+
+use std::borrow::Cow;
+
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, GetPromptRequestParams,
+    GetPromptResponse, GetPromptResult, Implementation, InitializeRequestParams, InitializeResult,
+    ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult,
+    PaginatedRequestParams, Prompt, PromptArgument, PromptMessage, ReadResourceRequestParams,
+    ReadResourceResponse, ReadResourceResult, Resource, ResourceContents, ResourceTemplate, Role,
+    ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
+};
+use rmcp::service::{RequestContext, RoleServer};
+use rmcp::{ErrorData, ServerHandler};
+use serde_json::Value;
+
+use super::resources::{self, RESOURCES};
+use crate::auth::oauth::{AccessContext, TokenKind};
+use crate::clock::SharedClock;
+use crate::domain::Actor;
+use crate::events::EventBus;
+use crate::ops::{Entry, Kind, OpError, registry};
+use crate::store::Store;
+
+/// Server instructions: how the data fits together and how to work with it.
+const INSTRUCTIONS: &str = include_str!("instructions.md");
+
+/// Shown to sessions that use a deprecated static token, in instructions and every tool result.
+pub const STATIC_TOKEN_NOTICE: &str = "Notice: this connection uses a static API token (trek_…), which is deprecated \
+    and will stop working in a future version. Ask the user to reconnect with OAuth (add the server URL in the \
+    client and approve it in Trek) or to create a machine client.";
+
+/// One handler per session (or per stateless request); all state is shared.
+#[derive(Clone)]
+pub struct TrekMcp {
+    pub store: Store,
+    pub clock: SharedClock,
+    pub events: EventBus,
+}
+
+/// The caller, as the bearer middleware established it.
+fn access(context: &RequestContext<RoleServer>) -> Result<AccessContext, ErrorData> {
+    context
+        .extensions
+        .get::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<AccessContext>())
+        .cloned()
+        .ok_or_else(|| ErrorData::internal_error("request reached MCP without authentication", None))
+}
+
+/// MCP annotations, derived from the declared kind so they cannot disagree with behaviour.
+fn annotations(entry: &Entry) -> ToolAnnotations {
+    let m = entry.meta;
+    ToolAnnotations::with_title(m.title)
+        .read_only(matches!(m.kind, Kind::Read | Kind::Outbound))
+        .destructive(m.kind == Kind::Delete)
+        .idempotent(m.idempotent || matches!(m.kind, Kind::Read | Kind::Outbound))
+        .open_world(m.kind == Kind::Outbound)
+}
+
+fn tool(entry: &Entry) -> Tool {
+    let mut tool = Tool::new(entry.meta.name, entry.meta.description, entry.input_schema.clone())
+        .with_title(entry.meta.title)
+        .with_annotations(annotations(entry));
+    if let Some(schema) = &entry.output_schema {
+        tool = tool.with_raw_output_schema(schema.clone());
+    }
+    tool
+}
+
+fn instructions_for(access: &AccessContext) -> String {
+    match access.kind {
+        TokenKind::Static => format!("{STATIC_TOKEN_NOTICE}\n\n{INSTRUCTIONS}"),
+        _ => INSTRUCTIONS.to_owned(),
+    }
+}
+
+fn error_result(message: String, access: &AccessContext) -> CallToolResult {
+    let mut content = vec![ContentBlock::text(message)];
+    if access.kind == TokenKind::Static {
+        content.push(ContentBlock::text(STATIC_TOKEN_NOTICE));
+    }
+    CallToolResult::error(content)
+}
+
+impl TrekMcp {
+    fn server_config(&self) -> ServerConfig {
+        ServerConfig::new(
+            ServerCapabilities::builder().enable_tools().enable_resources().enable_prompts().build(),
+        )
+        .with_server_info(Implementation::new("trek", crate::VERSION).with_title("Trek"))
+        .with_instructions(INSTRUCTIONS)
+    }
+
+    /// Runs an operation for the caller and publishes what it changed.
+    async fn run(&self, access: &AccessContext, name: &str, args: Value) -> Result<Value, OpError> {
+        let actor = Actor { user: access.user };
+        let (value, changes) =
+            registry().execute(&self.store, name, actor, access.scopes, self.clock.now(), args).await?;
+        self.events.publish(changes);
+        Ok(value)
+    }
+}
+
+impl ServerHandler for TrekMcp {
+    fn get_info(&self) -> ServerConfig {
+        self.server_config()
+    }
+
+    async fn initialize(
+        &self,
+        request: InitializeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<InitializeResult, ErrorData> {
+        let access = access(&context)?;
+        let mut config = self.server_config();
+        // Negotiate as the specification says: the client's version if we support it, else our latest.
+        let supported = self.supported_protocol_versions();
+        if supported.contains(&request.protocol_version) {
+            config.protocol_version = request.protocol_version.clone();
+        }
+        config.instructions = Some(instructions_for(&access));
+        Ok(config)
+    }
+
+    fn supported_protocol_versions(&self) -> Cow<'static, [rmcp::model::ProtocolVersion]> {
+        Cow::Borrowed(rmcp::model::ProtocolVersion::KNOWN_VERSIONS)
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        let access = access(&context)?;
+        let tools = registry().all().iter().filter(|e| e.meta.allowed(access.scopes)).map(tool).collect();
+        Ok(ListToolsResult::with_all_items(tools))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let access = access(&context)?;
+        let name = request.name.to_string();
+        let Some(entry) = registry().get(&name) else {
+            return Err(ErrorData::invalid_params(format!("unknown tool {name:?}"), None));
+        };
+        let args = Value::Object(request.arguments.unwrap_or_default());
+        let result = match self.run(&access, &name, args).await {
+            Ok(value) => {
+                let text = serde_json::to_string(&value).unwrap_or_default();
+                let mut content = vec![ContentBlock::text(text)];
+                if access.kind == TokenKind::Static {
+                    content.push(ContentBlock::text(STATIC_TOKEN_NOTICE));
+                }
+                let mut result = CallToolResult::success(content);
+                if entry.output_schema.is_some() {
+                    result.structured_content = Some(value);
+                }
+                result
+            }
+            Err(OpError::Domain(crate::domain::DomainError::Store(e))) => {
+                tracing::error!(tool = %name, error = %e, "tool failed on storage");
+                error_result(
+                    "Trek could not complete this because of an internal storage error.".into(),
+                    &access,
+                )
+            }
+            Err(e) => error_result(e.to_string(), &access),
+        };
+        Ok(result.into())
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        let access = access(&context)?;
+        let list = RESOURCES
+            .iter()
+            .filter(|r| !r.is_template() && op_allowed(r.op, &access))
+            .map(|r| {
+                Resource::new(r.uri, r.name)
+                    .with_title(r.title)
+                    .with_description(r.description)
+                    .with_mime_type("application/json")
+            })
+            .collect();
+        Ok(ListResourcesResult::with_all_items(list))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, ErrorData> {
+        let access = access(&context)?;
+        let list = RESOURCES
+            .iter()
+            .filter(|r| r.is_template() && op_allowed(r.op, &access))
+            .map(|r| {
+                let mut template = ResourceTemplate::new(r.uri, r.name);
+                template.title = Some(r.title.to_owned());
+                template.description = Some(r.description.to_owned());
+                template.mime_type = Some("application/json".to_owned());
+                template
+            })
+            .collect();
+        Ok(ListResourceTemplatesResult::with_all_items(list))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        let access = access(&context)?;
+        let uri = request.uri.clone();
+        let (def, args) = resources::resolve(&uri)
+            .ok_or_else(|| ErrorData::resource_not_found(format!("no resource {uri}"), None))?;
+        let value = self.run(&access, def.op, args).await.map_err(|e| match e {
+            OpError::Domain(crate::domain::DomainError::NotFound { .. }) => {
+                ErrorData::resource_not_found(e.to_string(), None)
+            }
+            OpError::Domain(crate::domain::DomainError::Store(_)) => {
+                ErrorData::internal_error("storage error", None)
+            }
+            other => ErrorData::invalid_params(other.to_string(), None),
+        })?;
+        let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        Ok(ReadResourceResult::new(vec![
+            ResourceContents::text(text, uri).with_mime_type("application/json"),
+        ])
+        .into())
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        let access = access(&context)?;
+        let prompts = super::prompts::PROMPTS
+            .iter()
+            .filter(|p| !p.static_tokens_only || access.kind == TokenKind::Static)
+            .map(|p| {
+                let args = p
+                    .arguments
+                    .iter()
+                    .map(|(name, description)| {
+                        PromptArgument::new(*name).with_description(*description).with_required(true)
+                    })
+                    .collect::<Vec<_>>();
+                let mut prompt = Prompt::new(p.name, Some(p.description), (!args.is_empty()).then_some(args));
+                prompt.title = Some(p.title.to_owned());
+                prompt
+            })
+            .collect();
+        Ok(ListPromptsResult::with_all_items(prompts))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        let access = access(&context)?;
+        let def = super::prompts::PROMPTS
+            .iter()
+            .find(|p| p.name == request.name && (!p.static_tokens_only || access.kind == TokenKind::Static))
+            .ok_or_else(|| ErrorData::invalid_params(format!("unknown prompt {:?}", request.name), None))?;
+        let arguments = request.arguments.unwrap_or_default();
+        let trip = match def.arguments.first() {
+            Some((name, _)) => {
+                let raw = arguments
+                    .get(*name)
+                    .ok_or_else(|| ErrorData::invalid_params(format!("argument {name} is required"), None))?;
+                let id: i64 =
+                    raw.as_i64().or_else(|| raw.as_str().and_then(|s| s.trim().parse().ok())).ok_or_else(
+                        || ErrorData::invalid_params(format!("{name} must be a trip id number"), None),
+                    )?;
+                let summary = self
+                    .run(&access, "get_trip_summary", serde_json::json!({ "trip_id": id }))
+                    .await
+                    .map_err(|e| ErrorData::invalid_params(e.to_string(), None))?;
+                Some(summary)
+            }
+            None => None,
+        };
+        let text = super::prompts::render(def, trip.as_ref());
+        Ok(GetPromptResult::new(vec![PromptMessage::new_text(Role::User, text)])
+            .with_description(def.description)
+            .into())
+    }
+}
+
+fn op_allowed(op: &str, access: &AccessContext) -> bool {
+    registry().get(op).is_some_and(|e| e.meta.allowed(access.scopes))
+}

@@ -1,0 +1,375 @@
+//! `/mcp` over real HTTP: the rmcp client on both protocol eras (2025-11-25 sessions and
+//! stateless 2026-07-28); 401 + `WWW-Authenticate` shape; audience binding; scope gating with
+//! 403 `insufficient_scope`; the static-token notice; argument errors as tool errors; rate
+//! limit; session cap; idle expiry on a manual clock; revocation ending live sessions.
+
+use std::sync::Arc;
+
+use rmcp::model::{CallToolRequestParams, ProtocolVersion};
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::{ClientLifecycleMode, ClientServiceExt, ServiceExt};
+use serde_json::json;
+use trek::clock::ManualClock;
+
+use crate::support::{TestServer, expect_status, rpc_result};
+
+/// rmcp's HTTP client transport with a bearer token (a macro: the transport's type names
+/// rmcp's own reqwest version).
+macro_rules! transport {
+    ($t:expr, $token:expr) => {
+        StreamableHttpClientTransport::from_config(
+            StreamableHttpClientTransportConfig::with_uri($t.url("/mcp")).auth_header($token),
+        )
+    };
+}
+
+fn args(value: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    value.as_object().unwrap().clone()
+}
+
+#[tokio::test]
+async fn rmcp_client_lists_and_calls_tools_in_a_session() {
+    let t = TestServer::start().await;
+    let token = t.machine_token("trips:read trips:write", None).await;
+    let client = ().serve(transport!(t, &token)).await.unwrap();
+    let info = client.peer_info().unwrap();
+    assert_eq!(info.server_info.as_ref().unwrap().name, "trek");
+    assert!(info.instructions.as_deref().unwrap().contains("get_trip_summary"));
+
+    let tools = client.list_all_tools().await.unwrap();
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    for name in ["list_trips", "get_trip_summary", "create_trip"] {
+        assert!(names.contains(&name), "{name} missing from {names:?}");
+    }
+    for tool in &tools {
+        assert!(tool.title.is_some(), "{} has no title", tool.name);
+        let a = tool.annotations.as_ref().unwrap_or_else(|| panic!("{} has no annotations", tool.name));
+        assert!(a.read_only_hint.is_some() && a.destructive_hint.is_some(), "{}", tool.name);
+    }
+    let list = tools.iter().find(|t| t.name == "list_trips").unwrap();
+    assert_eq!(list.annotations.as_ref().unwrap().read_only_hint, Some(true));
+
+    let created = client
+        .call_tool(CallToolRequestParams::new("create_trip").with_arguments(args(json!({
+            "title": "Kyoto", "start_date": "2027-04-01", "end_date": "2027-04-03", "currency": "JPY"
+        }))))
+        .await
+        .unwrap();
+    assert_ne!(created.is_error, Some(true), "{created:?}");
+    let trip = created.structured_content.unwrap();
+    assert_eq!(trip["day_count"], 3);
+    let summary = client
+        .call_tool(
+            CallToolRequestParams::new("get_trip_summary")
+                .with_arguments(args(json!({ "trip_id": trip["id"] }))),
+        )
+        .await
+        .unwrap();
+    let summary = summary.structured_content.unwrap();
+    assert_eq!(summary["trip"]["title"], "Kyoto");
+    assert_eq!(summary["days"][2]["date"], "2027-04-03");
+
+    // Bad arguments: a tool error naming the field, so the assistant can correct itself.
+    let bad = client
+        .call_tool(CallToolRequestParams::new("create_trip").with_arguments(args(
+            json!({ "title": "x", "start_date": "2027-02-30", "end_date": "2027-03-01" }),
+        )))
+        .await
+        .unwrap();
+    assert_eq!(bad.is_error, Some(true));
+    let text = serde_json::to_string(&bad.content).unwrap();
+    assert!(text.contains("start_date"), "{text}");
+    let wrong_type = client
+        .call_tool(
+            CallToolRequestParams::new("get_trip_summary")
+                .with_arguments(args(json!({ "trip_id": "seven" }))),
+        )
+        .await
+        .unwrap();
+    assert_eq!(wrong_type.is_error, Some(true));
+    assert!(serde_json::to_string(&wrong_type.content).unwrap().contains("trip_id"));
+    // An unknown tool stays a protocol error.
+    let unknown = client.call_tool(CallToolRequestParams::new("no_such_tool")).await;
+    assert!(unknown.is_err(), "{unknown:?}");
+
+    // Resources are gated and read through the same operations.
+    let resources = client.list_all_resources().await.unwrap();
+    assert!(resources.iter().any(|r| r.uri == "trek://trips"));
+    let templates = client.list_all_resource_templates().await.unwrap();
+    assert!(templates.iter().any(|r| r.uri_template == "trek://trips/{tripId}"));
+    let read = client
+        .read_resource(rmcp::model::ReadResourceRequestParams::new(format!("trek://trips/{}", trip["id"])))
+        .await
+        .unwrap();
+    assert!(serde_json::to_string(&read).unwrap().contains("Kyoto"));
+    let prompts = client.list_all_prompts().await.unwrap();
+    let prompt_names: Vec<&str> = prompts.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        prompt_names,
+        ["trip-summary", "packing-list", "budget-overview"],
+        "token_auth_notice is for static tokens only"
+    );
+    client.cancel().await.unwrap();
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn stateless_2026_07_28_client_works_without_a_session() {
+    let t = TestServer::start().await;
+    let token = t.machine_token("trips:read trips:write", None).await;
+    let client = ()
+        .serve_with_lifecycle(
+            transport!(t, &token),
+            ClientLifecycleMode::Discover { preferred_versions: vec![ProtocolVersion::V_2026_07_28] },
+        )
+        .await
+        .unwrap();
+    let tools = client.list_all_tools().await.unwrap();
+    assert!(tools.iter().any(|t| t.name == "create_trip"));
+    let created = client
+        .call_tool(
+            CallToolRequestParams::new("create_trip").with_arguments(args(json!({ "title": "Stateless" }))),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.structured_content.unwrap()["title"], "Stateless");
+    assert_eq!(t.server.mcp().sessions.count_for(trek::store::owner::UserId(1)), 0, "no session was opened");
+    client.cancel().await.unwrap();
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn missing_or_bad_token_gets_401_with_a_usable_challenge() {
+    let t = TestServer::start().await;
+    let ping = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" });
+    let response = t.mcp_post(None, None, ping.clone()).await;
+    let challenge = response.headers()["www-authenticate"].to_str().unwrap().to_owned();
+    expect_status(response, 401).await;
+    assert!(
+        challenge.starts_with(&format!(
+            "Bearer resource_metadata=\"{}/.well-known/oauth-protected-resource/mcp\"",
+            t.base
+        )),
+        "{challenge}"
+    );
+    assert!(challenge.contains("scope=\"trips:read"), "{challenge}");
+    assert!(!challenge.contains("error="), "no error when no token was sent: {challenge}");
+
+    let response = t.mcp_post(Some("trekoa_forged"), None, ping.clone()).await;
+    let challenge = response.headers()["www-authenticate"].to_str().unwrap().to_owned();
+    expect_status(response, 401).await;
+    assert!(challenge.contains("error=\"invalid_token\""), "{challenge}");
+
+    // Token in the query string is refused even when valid.
+    let token = t.machine_token("trips:read", None).await;
+    let response =
+        t.http.post(t.url(&format!("/mcp?access_token={token}"))).json(&ping).send().await.unwrap();
+    expect_status(response, 401).await;
+    // Another scheme is refused.
+    let response = t
+        .http
+        .post(t.url("/mcp"))
+        .header("authorization", format!("Basic {token}"))
+        .json(&ping)
+        .send()
+        .await
+        .unwrap();
+    expect_status(response, 401).await;
+    // DNS rebinding: a foreign Host never reaches MCP.
+    let response = t
+        .http
+        .post(t.url("/mcp"))
+        .bearer_auth(&token)
+        .header("host", "evil.example")
+        .json(&ping)
+        .send()
+        .await
+        .unwrap();
+    expect_status(response, 421).await;
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn token_for_another_audience_is_refused() {
+    let t = TestServer::start_with(Some("https://trips.example.com")).await;
+    let public_token = t.machine_token("trips:read", Some("trips.example.com")).await;
+    let ping = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" });
+    let response = t.mcp_post(Some(&public_token), None, ping.clone()).await;
+    let challenge = response.headers()["www-authenticate"].to_str().unwrap().to_owned();
+    expect_status(response, 401).await;
+    assert!(challenge.contains("invalid_token"), "{challenge}");
+    // Through the public host the same token works.
+    let init = json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": { "name": "x", "version": "1" } } });
+    let response = t
+        .http
+        .post(t.url("/mcp"))
+        .header("host", "trips.example.com")
+        .header("accept", "application/json, text/event-stream")
+        .bearer_auth(&public_token)
+        .json(&init)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn read_scope_sees_no_write_tools_and_write_call_gets_insufficient_scope() {
+    let t = TestServer::start().await;
+    let token = t.machine_token("trips:read", None).await;
+    let client = ().serve(transport!(t, &token)).await.unwrap();
+    let names: Vec<String> =
+        client.list_all_tools().await.unwrap().iter().map(|t| t.name.to_string()).collect();
+    assert!(names.contains(&"list_trips".to_owned()));
+    assert!(!names.contains(&"create_trip".to_owned()), "{names:?}");
+    client.cancel().await.unwrap();
+
+    let session = t.mcp_session(&token).await;
+    let call = json!({ "jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": { "name": "create_trip", "arguments": { "title": "nope" } } });
+    let response = t.mcp_post(Some(&token), Some(&session), call).await;
+    let challenge = response.headers()["www-authenticate"].to_str().unwrap().to_owned();
+    expect_status(response, 403).await;
+    assert!(challenge.contains("error=\"insufficient_scope\""), "{challenge}");
+    assert!(
+        challenge.contains("scope=\"trips:read trips:write\""),
+        "keeps granted scopes and adds the needed one: {challenge}"
+    );
+    // Nothing was created.
+    let list = json!({ "jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": { "name": "list_trips", "arguments": {} } });
+    let result = rpc_result(t.mcp_post(Some(&token), Some(&session), list).await).await;
+    assert_eq!(result["result"]["structuredContent"]["trips"], json!([]));
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn static_token_sessions_carry_the_deprecation_notice() {
+    let t = TestServer::start().await;
+    let owner = t.owner_cookie().await;
+    let created = t
+        .http
+        .post(t.url("/api/tokens"))
+        .header("cookie", owner)
+        .json(&json!({ "name": "old" }))
+        .send()
+        .await
+        .unwrap();
+    let created: serde_json::Value = serde_json::from_str(&expect_status(created, 201).await).unwrap();
+    let token = created["token"].as_str().unwrap();
+    let client = ().serve(transport!(t, token)).await.unwrap();
+    assert!(client.peer_info().unwrap().instructions.as_deref().unwrap().contains("deprecated"));
+    let result = client.call_tool(CallToolRequestParams::new("list_trips")).await.unwrap();
+    assert!(serde_json::to_string(&result.content).unwrap().contains("deprecated"));
+    let prompts = client.list_all_prompts().await.unwrap();
+    assert!(prompts.iter().any(|p| p.name == "token_auth_notice"));
+    // Full access: write tools are listed.
+    assert!(client.list_all_tools().await.unwrap().iter().any(|t| t.name == "create_trip"));
+    client.cancel().await.unwrap();
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn rate_limit_answers_429_with_retry_after() {
+    let t = TestServer::start_configured(None, None, |c| c.mcp_rate_limit = 5).await;
+    let token = t.machine_token("trips:read", None).await;
+    let list = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" });
+    for _ in 0..5 {
+        let response = t.mcp_post(Some(&token), None, list.clone()).await;
+        assert_ne!(response.status(), 429);
+    }
+    let limited = t.mcp_post(Some(&token), None, list).await;
+    assert!(limited.headers().contains_key("retry-after"));
+    expect_status(limited, 429).await;
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn session_cap_ends_the_least_recently_used_session() {
+    let t = TestServer::start_configured(None, None, |c| c.mcp_max_sessions_per_user = 2).await;
+    let token = t.machine_token("trips:read", None).await;
+    let first = t.mcp_session(&token).await;
+    let second = t.mcp_session(&token).await;
+    let third = t.mcp_session(&token).await;
+    let list = json!({ "jsonrpc": "2.0", "id": 9, "method": "tools/list" });
+    expect_status(t.mcp_post(Some(&token), Some(&first), list.clone()).await, 404).await;
+    assert_eq!(t.mcp_post(Some(&token), Some(&second), list.clone()).await.status(), 200);
+    assert_eq!(t.mcp_post(Some(&token), Some(&third), list).await.status(), 200);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn idle_session_expires_after_an_hour() {
+    let clock = ManualClock::at(1_900_000_000);
+    let t = TestServer::start_configured(None, Some(Arc::clone(&clock)), |_| {}).await;
+    let (id, secret) = t.machine_client("trips:read").await;
+    let token = t.client_token(&id, &secret, None).await;
+    let session = t.mcp_session(&token).await;
+    let list = json!({ "jsonrpc": "2.0", "id": 9, "method": "tools/list" });
+    clock.advance(3000);
+    assert_eq!(
+        t.mcp_post(Some(&token), Some(&session), list.clone()).await.status(),
+        200,
+        "activity keeps it alive"
+    );
+    clock.advance(3000);
+    // The access token (1 h) expired; the client fetches a new one and keeps its session.
+    expect_status(t.mcp_post(Some(&token), Some(&session), list.clone()).await, 401).await;
+    let token = t.client_token(&id, &secret, None).await;
+    assert_eq!(t.mcp_post(Some(&token), Some(&session), list.clone()).await.status(), 200);
+    clock.advance(3600);
+    let token = t.client_token(&id, &secret, None).await;
+    let response = t.mcp_post(Some(&token), Some(&session), list).await;
+    expect_status(response, 404).await;
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn session_cannot_be_used_with_another_credential() {
+    let t = TestServer::start().await;
+    let token = t.machine_token("trips:read", None).await;
+    let other = t.machine_token("trips:read", None).await;
+    let session = t.mcp_session(&token).await;
+    let list = json!({ "jsonrpc": "2.0", "id": 9, "method": "tools/list" });
+    expect_status(t.mcp_post(Some(&other), Some(&session), list.clone()).await, 404).await;
+    assert_eq!(t.mcp_post(Some(&token), Some(&session), list).await.status(), 200);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn revoking_the_oauth_session_ends_live_mcp_sessions() {
+    let t = TestServer::start().await;
+    let token = t.machine_token("trips:read", None).await;
+    let _session = t.mcp_session(&token).await;
+    let owner = t.owner_cookie().await;
+    let user = trek::store::owner::UserId(1);
+    assert_eq!(t.server.mcp().sessions.count_for(user), 1);
+    let sessions: serde_json::Value = serde_json::from_str(
+        &expect_status(
+            t.http.get(t.url("/api/oauth/sessions")).header("cookie", &owner).send().await.unwrap(),
+            200,
+        )
+        .await,
+    )
+    .unwrap();
+    let grant = sessions[0]["id"].as_str().unwrap();
+    let revoke = t
+        .http
+        .delete(t.url(&format!("/api/oauth/sessions/{grant}")))
+        .header("cookie", &owner)
+        .send()
+        .await
+        .unwrap();
+    expect_status(revoke, 204).await;
+    // The revocation reaches the registry asynchronously; bounded wait for it.
+    for _ in 0..100 {
+        if t.server.mcp().sessions.count_for(user) == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(t.server.mcp().sessions.count_for(user), 0);
+    let list = json!({ "jsonrpc": "2.0", "id": 9, "method": "tools/list" });
+    expect_status(t.mcp_post(Some(&token), None, list).await, 401).await;
+    t.stop().await;
+}
