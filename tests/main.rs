@@ -27,3 +27,5 @@ mod ops_support;
 mod ops_trips;
 // Place operations: categories, places with filters, user-scoped tags, access rules.
 mod ops_places;
+// Day planning: days, assignments (dense positions, times, participants), notes, summary.
+mod ops_days;

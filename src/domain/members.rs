@@ -121,6 +121,11 @@ pub fn remove_trip_member(cx: &Ctx<'_>, input: RemoveTripMemberInput) -> Result<
     if removed == 0 {
         return Err(DomainError::NotFound { what: "trip member", id: input.user_id });
     }
+    cx.conn.execute(
+        "DELETE FROM assignment_participants WHERE user_id = ?2 AND assignment_id IN
+             (SELECT a.id FROM day_assignments a JOIN days d ON d.id = a.day_id WHERE d.trip_id = ?1)",
+        params![input.trip_id, input.user_id],
+    )?;
     cx.changed("trip_member", ChangeAction::Deleted, input.user_id, Some(input.trip_id));
     Ok(MemberList { members: members_of(cx, input.trip_id)? })
 }

@@ -4,6 +4,8 @@
 
 pub mod assignments;
 pub mod common;
+pub mod day_notes;
+pub mod days;
 pub mod members;
 pub mod places;
 pub mod tags;

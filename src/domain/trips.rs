@@ -2,13 +2,18 @@
 //! Access rule (TREK's): a trip is visible to its owner and its members; some actions are
 //! owner-only.
 
+use std::collections::HashMap;
+
 use rusqlite::{OptionalExtension, params};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use time::Date;
 use time::macros::format_description;
 
+use super::assignments::{Assignment, assignments_of};
 use super::common::{Deleted, Patch, optional_text, required_text};
+use super::day_notes::{DayNote, notes_of};
+use super::places::{Place, places_of};
 use super::{ChangeAction, Ctx, DomainError};
 
 /// Longest trip, in days, that `create_trip` generates days for.
@@ -17,7 +22,7 @@ pub const MAX_TRIP_DAYS: i64 = 90;
 /// An ISO 8601 calendar date (`YYYY-MM-DD`).
 pub type IsoDate = String;
 
-fn parse_date(field: &'static str, value: &str) -> Result<Date, DomainError> {
+pub(crate) fn parse_date(field: &'static str, value: &str) -> Result<Date, DomainError> {
     Date::parse(value, format_description!("[year]-[month]-[day]"))
         .map_err(|_| DomainError::invalid(field, format!("{value:?} is not a date in YYYY-MM-DD form")))
 }
@@ -325,6 +330,10 @@ pub struct DaySummary {
     pub date: Option<IsoDate>,
     pub title: Option<String>,
     pub notes: Option<String>,
+    /// Places planned on the day, in order.
+    pub assignments: Vec<Assignment>,
+    /// Notes on the day (time label, emoji icon), in order.
+    pub day_notes: Vec<DayNote>,
 }
 
 /// A member of a trip.
@@ -341,6 +350,8 @@ pub struct TripSummary {
     pub trip: Trip,
     pub members: Vec<Member>,
     pub days: Vec<DaySummary>,
+    /// Every place of the trip; `unassigned` marks those not planned on any day.
+    pub places: Vec<Place>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -350,22 +361,36 @@ pub struct TripIdInput {
     pub trip_id: i64,
 }
 
+/// The whole trip in a fixed number of queries (trip, members, days, assignments and their
+/// participants, notes, places and their tags), however many days and places it has.
 pub fn get_trip_summary(cx: &Ctx<'_>, input: TripIdInput) -> Result<TripSummary, DomainError> {
     let trip = get_trip(cx, input.trip_id)?;
     let members = super::members::members_of(cx, trip.id)?;
+    let mut assignments: HashMap<i64, Vec<Assignment>> = HashMap::new();
+    for a in assignments_of(cx, trip.id, None, None)? {
+        assignments.entry(a.day_id).or_default().push(a);
+    }
+    let mut notes: HashMap<i64, Vec<DayNote>> = HashMap::new();
+    for n in notes_of(cx, trip.id, None)? {
+        notes.entry(n.day_id).or_default().push(n);
+    }
     let mut days = cx.conn.prepare_cached(
         "SELECT id, position, date, title, notes FROM days WHERE trip_id = ?1 ORDER BY position, id",
     )?;
     let days = days
         .query_map([trip.id], |r| {
+            let id: i64 = r.get(0)?;
             Ok(DaySummary {
-                id: r.get(0)?,
+                id,
                 position: r.get(1)?,
                 date: r.get(2)?,
                 title: r.get(3)?,
                 notes: r.get(4)?,
+                assignments: assignments.remove(&id).unwrap_or_default(),
+                day_notes: notes.remove(&id).unwrap_or_default(),
             })
         })?
         .collect::<Result<_, _>>()?;
-    Ok(TripSummary { trip, members, days })
+    let places = places_of(cx, trip.id)?;
+    Ok(TripSummary { trip, members, days, places })
 }

@@ -3,6 +3,7 @@
 //! and both the MCP tool list (`mcp`) and the UI's `/api/ops/{name}` (`http::api`) are
 //! generated from it, so the assistant and the UI can never disagree.
 
+mod days;
 mod places;
 mod trips;
 
@@ -210,7 +211,7 @@ pub struct Entry {
 
 impl Registry {
     fn build() -> Self {
-        let areas: &[&[&'static dyn DynOp]] = &[trips::OPS, places::OPS];
+        let areas: &[&[&'static dyn DynOp]] = &[trips::OPS, places::OPS, days::OPS];
         let mut ops = Vec::new();
         let mut by_name = HashMap::new();
         for op in areas.iter().flat_map(|area| area.iter().copied()) {

@@ -40,7 +40,8 @@ ops! {
     GetTripSummary {
         name: "get_trip_summary",
         title: "Get trip summary",
-        description: "The whole trip in one call: metadata, members and every day with what is planned on it. \
+        description: "The whole trip in one call: metadata, members, every day with its planned places (order, times, \
+            participants) and notes, and every place of the trip with unassigned ones flagged. \
             Use it as your context loader before changing a trip.",
         scope: None,
         addon: None,

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_oauth.sql"),
     include_str!("migrations/0003_trips.sql"),
     include_str!("migrations/0004_places.sql"),
+    include_str!("migrations/0005_day_planning.sql"),
 ];
 
 /// The schema version this build writes.
