@@ -101,11 +101,13 @@ impl Server {
             owner.clone(),
             cancel.clone(),
         );
+        mcp.load_enabled(&store).await?;
         mcp.spawn_housekeeping();
         let state = AppState {
             oauth,
             events,
             mcp,
+            shutdown: cancel.clone(),
             oauth_limits: Arc::new(OAuthLimits::default()),
             owner,
             allowed: AllowedOrigins::new(addr.port(), config.public_url.as_ref()),

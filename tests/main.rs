@@ -21,6 +21,8 @@ mod oauth_flows;
 mod oauth_attacks;
 // The MCP endpoint: both protocol eras, bearer auth, scopes, limits, sessions.
 mod mcp;
+// The UI API over the registry, live events, the MCP switch.
+mod api_ops;
 // Shared harness for the ops_* suites: a store on a temp file and registry calls as the owner.
 mod ops_support;
 // Trip operations: update (dates keep day content), delete, members, access rules.

@@ -19,13 +19,19 @@ pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route(paths::API_STATUS, get(status))
         .merge(super::api_oauth::routes())
+        .merge(super::api_ops::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API endpoint") })
         .layer(middleware::from_fn_with_state(state, require_owner))
 }
 
-async fn require_owner(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// The authenticated owner, put in the request's extensions by `require_owner`.
+#[derive(Debug, Clone, Copy)]
+pub struct Owner(pub UserId);
+
+async fn require_owner(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     match authenticate(&state, request.headers()).await {
-        Ok(_owner) => {
+        Ok(owner) => {
+            request.extensions_mut().insert(Owner(owner));
             let mut response = next.run(request).await;
             // Owner data is never cached by the browser.
             response

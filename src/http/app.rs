@@ -31,6 +31,8 @@ pub struct AppState {
     pub oauth_limits: super::oauth::SharedLimits,
     pub events: crate::events::EventBus,
     pub mcp: crate::mcp::McpState,
+    /// Fires when the server shuts down; long-lived streams end on it.
+    pub shutdown: tokio_util::sync::CancellationToken,
     pub allowed: Arc<AllowedOrigins>,
     pub info: Arc<ServerInfo>,
 }

@@ -3,6 +3,7 @@
 
 mod api;
 mod api_oauth;
+mod api_ops;
 mod app;
 pub mod error;
 pub mod guard;

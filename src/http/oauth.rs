@@ -126,7 +126,13 @@ fn no_store(body: impl serde::Serialize) -> Response {
 
 /// RFC 8414 metadata. `issuer` is the origin the client used, byte-identical to the protected
 /// resource metadata's `authorization_servers[0]` and to the `iss` of authorization responses.
-async fn authorization_server_metadata(Extension(via): Extension<Via>) -> Response {
+async fn authorization_server_metadata(
+    State(state): State<AppState>,
+    Extension(via): Extension<Via>,
+) -> Response {
+    if !state.mcp.is_enabled() {
+        return mcp_disabled();
+    }
     let issuer = via.origin();
     let mut scopes: Vec<&str> = Scope::ALL.iter().map(|s| s.as_str()).collect();
     scopes.push(OFFLINE_ACCESS);
@@ -153,7 +159,13 @@ async fn authorization_server_metadata(Extension(via): Extension<Via>) -> Respon
 }
 
 /// RFC 9728 metadata for `/mcp`, as reached through this origin.
-async fn protected_resource_metadata(Extension(via): Extension<Via>) -> Response {
+async fn protected_resource_metadata(
+    State(state): State<AppState>,
+    Extension(via): Extension<Via>,
+) -> Response {
+    if !state.mcp.is_enabled() {
+        return mcp_disabled();
+    }
     let issuer = via.origin();
     let scopes: Vec<&str> = Scope::ALL.iter().map(|s| s.as_str()).collect();
     axum::Json(json!({
@@ -165,6 +177,12 @@ async fn protected_resource_metadata(Extension(via): Extension<Via>) -> Response
         "resource_documentation": format!("{issuer}/"),
     }))
     .into_response()
+}
+
+/// With MCP switched off there is nothing to discover (seed 001: discovery answers 404).
+fn mcp_disabled() -> Response {
+    super::error::ApiError::new(StatusCode::NOT_FOUND, "mcp_disabled", "MCP access is switched off in Trek")
+        .into_response()
 }
 
 fn via_key(via: &Via) -> String {

@@ -73,6 +73,13 @@ pub async fn authenticate(State(state): State<McpState>, request: Request, next:
     let Some(via) = request.extensions().get::<Via>().cloned() else {
         return json_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "request not guarded");
     };
+    if !state.is_enabled() {
+        return json_error(
+            StatusCode::FORBIDDEN,
+            "mcp_disabled",
+            "the owner has switched MCP access off in Trek",
+        );
+    }
     // RFC 6750 §2.3 / MCP: tokens in the URL leak into logs and history; refused.
     if request.uri().query().is_some_and(|q| q.split('&').any(|p| p.starts_with("access_token="))) {
         return unauthorized(
@@ -108,15 +115,15 @@ pub async fn authenticate(State(state): State<McpState>, request: Request, next:
 
     let session = request.headers().get(SESSION_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let binding = access.client_id.clone().unwrap_or_else(|| access.grant_id.clone());
-    if let Some(id) = &session {
-        if let Err(refusal) = state.sessions.touch(id, &binding, &access.grant_id).await {
-            tracing::info!(session = %id, ?refusal, "MCP session refused");
-            return json_error(
-                StatusCode::NOT_FOUND,
-                "session_not_found",
-                "session not found; initialize a new session",
-            );
-        }
+    if let Some(id) = &session
+        && let Err(refusal) = state.sessions.touch(id, &binding, &access.grant_id).await
+    {
+        tracing::info!(session = %id, ?refusal, "MCP session refused");
+        return json_error(
+            StatusCode::NOT_FOUND,
+            "session_not_found",
+            "session not found; initialize a new session",
+        );
     }
 
     let (mut parts, body) = request.into_parts();

@@ -9,6 +9,7 @@ pub mod sessions;
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -28,7 +29,7 @@ use crate::clock::SharedClock;
 use crate::config::{Config, MAX_REQUEST_BODY_BYTES, MCP_SESSION_IDLE, MCP_SESSION_SWEEP};
 use crate::events::EventBus;
 use crate::http::paths;
-use crate::store::Store;
+use crate::store::{Store, StoreError, settings};
 
 /// What the MCP endpoint shares with the rest of the server.
 #[derive(Clone)]
@@ -40,6 +41,8 @@ pub struct McpState {
     handler: TrekMcp,
     session_manager: Arc<LocalSessionManager>,
     cancel: CancellationToken,
+    /// The owner's MCP switch (setting `mcp_enabled`, on by default).
+    enabled: Arc<AtomicBool>,
 }
 
 impl McpState {
@@ -71,7 +74,34 @@ impl McpState {
             owner,
             session_manager,
             cancel,
+            enabled: Arc::new(AtomicBool::new(true)),
         }
+    }
+
+    /// Loads the MCP switch from the settings table (at start).
+    pub async fn load_enabled(&self, store: &Store) -> Result<(), StoreError> {
+        let value = store.read(|c| settings::get(c, settings::MCP_ENABLED).map_err(StoreError::from)).await?;
+        self.enabled.store(value.and_then(|v| v.as_bool()).unwrap_or(true), Ordering::SeqCst);
+        Ok(())
+    }
+
+    pub fn is_enabled(&self) -> bool {
+        self.enabled.load(Ordering::SeqCst)
+    }
+
+    /// Switches MCP on or off; off ends every live session at once.
+    pub async fn set_enabled(&self, store: &Store, enabled: bool) -> Result<(), StoreError> {
+        store
+            .write(move |tx| {
+                settings::set(tx, settings::MCP_ENABLED, &enabled.into()).map_err(StoreError::from)
+            })
+            .await?;
+        self.enabled.store(enabled, Ordering::SeqCst);
+        if !enabled {
+            let ended = self.sessions.end_all().await;
+            tracing::info!(ended, "MCP switched off; sessions ended");
+        }
+        Ok(())
     }
 
     /// Ends sessions when their credential is revoked (in this process: at once; by the CLI:

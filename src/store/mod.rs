@@ -8,6 +8,7 @@
 mod migrations;
 pub mod oauth;
 pub mod owner;
+pub mod settings;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};

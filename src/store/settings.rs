@@ -1,0 +1,23 @@
+//! Owner settings: a key/value table whose values are JSON.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+/// Whether the MCP endpoint is on (default: on).
+pub const MCP_ENABLED: &str = "mcp_enabled";
+
+pub fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<serde_json::Value>> {
+    let raw: Option<String> = conn
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?;
+    Ok(raw.and_then(|s| serde_json::from_str(&s).ok()))
+}
+
+pub fn set(tx: &Transaction<'_>, key: &str, value: &serde_json::Value) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value.to_string()],
+    )?;
+    Ok(())
+}
