@@ -31,7 +31,6 @@ pub fn ui_consent(root: &Path) -> Result<()> {
 
 /// The official MCP TypeScript SDK client: DCR, authorization code + PKCE through its
 /// `OAuthClientProvider` machinery, refresh-token rotation, client_credentials, tool calls.
-#[allow(dead_code)] // until `cargo xtask test` calls it (xtask/src/main.rs)
 pub fn ts_sdk(root: &Path) -> Result<()> {
     let server = E2eServer::start(root)?;
     server.run_script("ts_sdk.mjs", "ts_sdk")
@@ -39,25 +38,14 @@ pub fn ts_sdk(root: &Path) -> Result<()> {
 
 /// mcp-remote (the stdio bridge desktop clients run): discovery, DCR, the consent flow through a
 /// `$BROWSER` stand-in, then initialize/tools over its stdio.
-#[allow(dead_code)] // until `cargo xtask test` calls it (xtask/src/main.rs)
 pub fn mcp_remote(root: &Path) -> Result<()> {
     let server = E2eServer::start(root)?;
     server.run_script("mcp_remote.mjs", "mcp_remote")
 }
 
 /// The official MCP conformance suite's server scenarios (under the pinned Node 22).
-#[allow(dead_code)] // until `cargo xtask test` calls it (xtask/src/main.rs)
 pub fn conformance(root: &Path) -> Result<()> {
     let server = E2eServer::start(root)?;
-    server.run_script("conformance.mjs", "conformance")
-}
-
-/// The three MCP client suites against one server, in order; stops at the first failure.
-#[allow(dead_code)] // until `cargo xtask test` calls it (xtask/src/main.rs)
-pub fn mcp_clients(root: &Path) -> Result<()> {
-    let server = E2eServer::start(root)?;
-    server.run_script("ts_sdk.mjs", "ts_sdk")?;
-    server.run_script("mcp_remote.mjs", "mcp_remote")?;
     server.run_script("conformance.mjs", "conformance")
 }
 
