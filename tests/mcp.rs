@@ -373,3 +373,35 @@ async fn revoking_the_oauth_session_ends_live_mcp_sessions() {
     expect_status(t.mcp_post(Some(&token), None, list).await, 401).await;
     t.stop().await;
 }
+
+#[tokio::test]
+async fn protocol_versions_are_negotiated_as_the_specification_says() {
+    let t = TestServer::start().await;
+    let token = t.machine_token("trips:read", None).await;
+    let init = |version: &str| {
+        json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize",
+                "params": { "protocolVersion": version, "capabilities": {}, "clientInfo": { "name": "v", "version": "1" } } })
+    };
+    for version in ["2025-03-26", "2025-06-18", "2025-11-25"] {
+        let result = rpc_result(t.mcp_post(Some(&token), None, init(version)).await).await;
+        assert_eq!(result["result"]["protocolVersion"], version, "a supported version is echoed");
+    }
+    // An unknown version: the server answers with one it supports (the client may then disconnect).
+    let result = rpc_result(t.mcp_post(Some(&token), None, init("1999-01-01")).await).await;
+    let offered = result["result"]["protocolVersion"].as_str().unwrap();
+    assert!(offered.starts_with("20"), "{result}");
+    assert_ne!(offered, "1999-01-01");
+    // A request header naming an unknown version is refused.
+    let response = t
+        .http
+        .post(t.url("/mcp"))
+        .bearer_auth(&token)
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "1999-01-01")
+        .json(&json!({ "jsonrpc": "2.0", "id": 2, "method": "tools/list" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    t.stop().await;
+}

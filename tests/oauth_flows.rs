@@ -463,3 +463,82 @@ async fn oauth2_crate_completes_pkce_flow_and_refresh() {
     assert!(client.exchange_refresh_token(&second).request_async(&http).await.is_err());
     t.stop().await;
 }
+
+#[tokio::test]
+async fn loopback_tools_get_cors_on_discovery_and_token_foreign_origins_do_not() {
+    let t = TestServer::start().await;
+    let preflight = |origin: &'static str, path: &'static str| {
+        t.http
+            .request(reqwest::Method::OPTIONS, t.url(path))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .send()
+    };
+    let inspector = "http://localhost:6274";
+    for path in ["/.well-known/oauth-authorization-server", "/oauth/register", "/oauth/token"] {
+        let response = preflight(inspector, path).await.unwrap();
+        assert_eq!(response.headers()["access-control-allow-origin"], inspector, "{path}");
+    }
+    let response = t
+        .http
+        .get(t.url("/.well-known/oauth-protected-resource/mcp"))
+        .header("origin", inspector)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["access-control-allow-origin"], inspector);
+    let foreign = preflight("http://evil.example", "/oauth/token").await.unwrap();
+    assert!(foreign.headers().get("access-control-allow-origin").is_none());
+    assert_eq!(foreign.status(), 403);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn unconsented_dynamic_clients_are_pruned_after_a_day() {
+    let clock = trek::clock::ManualClock::at(1_900_000_000);
+    let t = TestServer::start_full(None, Some(std::sync::Arc::clone(&clock)), false).await;
+    let oauth = OAuthDriver::new(&t).await;
+    let abandoned = oauth.register_public(REDIRECT).await;
+    let (client_id, verifier, code) = oauth.code_for(REDIRECT, "trips:read").await;
+    oauth.exchange(&client_id, &code, REDIRECT, &verifier).await;
+    clock.advance(24 * 3600 + 1);
+    oauth.register_public(REDIRECT).await; // registration prunes
+    let clients = oauth.owner_get("/api/oauth/clients").await;
+    let ids: Vec<&str> =
+        clients.as_array().unwrap().iter().map(|c| c["client_id"].as_str().unwrap()).collect();
+    assert!(!ids.contains(&abandoned.as_str()), "the never-approved client is gone");
+    assert!(ids.contains(&client_id.as_str()), "a client with a grant stays");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn client_revokes_its_refresh_token_and_the_session_ends() {
+    let t = TestServer::start().await;
+    let oauth = OAuthDriver::new(&t).await;
+    let (client_id, verifier, code) = oauth.code_for(REDIRECT, "trips:read").await;
+    let tokens = oauth.exchange(&client_id, &code, REDIRECT, &verifier).await;
+    let refresh = tokens["refresh_token"].as_str().unwrap();
+    // Another client cannot revoke it (answered 200, nothing happens: RFC 7009 §2.2).
+    let other = oauth.register_public(REDIRECT).await;
+    let response = t
+        .http
+        .post(t.url("/oauth/revoke"))
+        .form(&[("token", refresh), ("client_id", other.as_str())])
+        .send()
+        .await
+        .unwrap();
+    expect_status(response, 200).await;
+    assert!(oauth.is_active(tokens["access_token"].as_str().unwrap()).await);
+    let response = t
+        .http
+        .post(t.url("/oauth/revoke"))
+        .form(&[("token", refresh), ("token_type_hint", "refresh_token"), ("client_id", client_id.as_str())])
+        .send()
+        .await
+        .unwrap();
+    expect_status(response, 200).await;
+    assert!(!oauth.is_active(tokens["access_token"].as_str().unwrap()).await, "the whole grant is revoked");
+    assert!(oauth.owner_get("/api/oauth/sessions").await.as_array().unwrap().is_empty());
+    t.stop().await;
+}

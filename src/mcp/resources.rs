@@ -29,6 +29,27 @@ pub const RESOURCES: &[ResourceDef] = &[
         description: "One trip with its members and days: the same data as get_trip_summary.",
         op: "get_trip_summary",
     },
+    ResourceDef {
+        uri: "trek://trips/{tripId}/places",
+        name: "places",
+        title: "Places",
+        description: "All places saved in a trip. Supports ?assignment=all|unassigned|assigned.",
+        op: "list_places",
+    },
+    ResourceDef {
+        uri: "trek://trips/{tripId}/members",
+        name: "members",
+        title: "Members",
+        description: "The owner and the companions who are members of a trip.",
+        op: "list_trip_members",
+    },
+    ResourceDef {
+        uri: "trek://categories",
+        name: "categories",
+        title: "Categories",
+        description: "Place categories, for create_place.",
+        op: "list_categories",
+    },
 ];
 
 impl ResourceDef {
@@ -96,6 +117,9 @@ mod tests {
         assert_eq!(def.op, "get_trip_summary");
         assert_eq!(args, serde_json::json!({ "trip_id": 42 }));
         assert_eq!(resolve("trek://trips").unwrap().0.op, "list_trips");
+        let (def, args) = resolve("trek://trips/7/places?assignment=unassigned").unwrap();
+        assert_eq!(def.op, "list_places");
+        assert_eq!(args, serde_json::json!({ "trip_id": 7, "assignment": "unassigned" }));
         assert!(resolve("trek://trips/abc").is_none());
         assert!(resolve("trek://nope").is_none());
         assert!(resolve("https://trips/1").is_none());
