@@ -67,8 +67,12 @@ async fn code_flow_with_consent_then_refresh_rotation() {
     let oauth = OAuthDriver::new(&t).await;
     let client_id = oauth.register_public(REDIRECT).await;
     let (verifier, challenge) = pkce_pair();
+    let mut requests = t.server.oauth().subscribe_consent_requests();
     let started =
         oauth.start(&client_id, REDIRECT, &challenge, "trips:read trips:write offline_access").await;
+    // The desktop shell hears of the request at once (to notify and show the window).
+    let heard = requests.try_recv().unwrap();
+    assert_eq!((heard.id.as_str(), heard.client_name.as_str()), (started.pending_id.as_str(), "Test client"));
 
     // Before the owner decides, the waiting page waits.
     let waiting = json_of(oauth.poll(&started).await, 200).await;

@@ -271,6 +271,10 @@ impl OAuth {
                 Ok::<_, OAuthError>(())
             })
             .await?;
+        // Nobody listening (headless) is fine: the CLI and the UI read the queue themselves.
+        let _ = self
+            .consent_requests
+            .send(super::ConsentRequested { id: pending_id.clone(), client_name: client.name.clone() });
         Ok(AuthorizeOutcome::Wait { pending_id, browser_secret })
     }
 

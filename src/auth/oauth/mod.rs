@@ -120,6 +120,15 @@ impl From<rusqlite::Error> for OAuthError {
 #[derive(Debug, Clone)]
 pub struct Revoked(pub Vec<String>);
 
+/// A new authorization request waits for the owner (the desktop shell notifies and shows the
+/// window; the UI's consent queue shows the card).
+#[derive(Debug, Clone)]
+pub struct ConsentRequested {
+    /// The request code the waiting page shows too.
+    pub id: String,
+    pub client_name: String,
+}
+
 /// The authorization server. Cheap to clone.
 #[derive(Clone)]
 pub struct OAuth {
@@ -127,12 +136,19 @@ pub struct OAuth {
     clock: SharedClock,
     cimd: Arc<CimdResolver>,
     revocations: tokio::sync::broadcast::Sender<Revoked>,
+    consent_requests: tokio::sync::broadcast::Sender<ConsentRequested>,
 }
 
 impl OAuth {
     pub fn new(store: Store, clock: SharedClock, cimd: CimdResolver) -> Self {
         let (revocations, _) = tokio::sync::broadcast::channel(64);
-        Self { store, clock, cimd: Arc::new(cimd), revocations }
+        let (consent_requests, _) = tokio::sync::broadcast::channel(16);
+        Self { store, clock, cimd: Arc::new(cimd), revocations, consent_requests }
+    }
+
+    /// Authorization requests as they start waiting for the owner.
+    pub fn subscribe_consent_requests(&self) -> tokio::sync::broadcast::Receiver<ConsentRequested> {
+        self.consent_requests.subscribe()
     }
 
     /// Revocations made in this process, as they happen.
