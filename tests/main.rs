@@ -31,3 +31,5 @@ mod ops_trips;
 mod ops_places;
 // Day planning: days, assignments (dense positions, times, participants), notes, summary.
 mod ops_days;
+// Budget: exact money, splits, paid marks, per-person totals, settlement, access rules.
+mod ops_budget;

@@ -110,12 +110,26 @@ export async function refresh() {
   if (removed) onChange();
 }
 
+/** The page title without the pending count (views set it: "Kyoto · Trek"). */
+let titleBase = 'Trek';
+
+export function setTitleBase(base) {
+  titleBase = base;
+  render();
+}
+
 function render() {
   const count = cards.size;
   $('consents').hidden = count === 0;
   $('consent-count').textContent = String(count);
-  document.title = count > 0 ? `(${count}) Trek` : 'Trek';
+  document.title = count > 0 ? `(${count}) ${titleBase}` : titleBase;
   document.body.classList.toggle('has-requests', count > 0);
+  const badge = $('nav-consent-count');
+  if (badge) {
+    badge.hidden = count === 0;
+    badge.textContent = String(count);
+    badge.title = count === 1 ? '1 connection request waits for you' : `${count} connection requests wait for you`;
+  }
 }
 
 function announce(text) {

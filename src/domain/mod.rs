@@ -3,10 +3,13 @@
 //! [`DomainError`], recording the [`Change`]s they made. Nothing here knows HTTP, MCP or OAuth.
 
 pub mod assignments;
+pub mod budget;
 pub mod common;
 pub mod day_notes;
 pub mod days;
 pub mod members;
+pub mod money;
+pub mod packing;
 pub mod places;
 pub mod tags;
 pub mod trips;

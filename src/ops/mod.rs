@@ -3,7 +3,9 @@
 //! and both the MCP tool list (`mcp`) and the UI's `/api/ops/{name}` (`http::api`) are
 //! generated from it, so the assistant and the UI can never disagree.
 
+mod budget;
 mod days;
+mod packing;
 mod places;
 mod trips;
 
@@ -211,7 +213,7 @@ pub struct Entry {
 
 impl Registry {
     fn build() -> Self {
-        let areas: &[&[&'static dyn DynOp]] = &[trips::OPS, places::OPS, days::OPS];
+        let areas: &[&[&'static dyn DynOp]] = &[trips::OPS, places::OPS, days::OPS, budget::OPS, packing::OPS];
         let mut ops = Vec::new();
         let mut by_name = HashMap::new();
         for op in areas.iter().flat_map(|area| area.iter().copied()) {

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_trips.sql"),
     include_str!("migrations/0004_places.sql"),
     include_str!("migrations/0005_day_planning.sql"),
+    include_str!("migrations/0006_budget_packing.sql"),
 ];
 
 /// The schema version this build writes.

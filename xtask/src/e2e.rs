@@ -6,6 +6,8 @@
 //! from `trek login-link`, and runs its script with `<base-url> <login-url>`:
 //! - `ui_consent`: the consent card in headless Chromium (system `/usr/bin/chromium` or
 //!   `CHROMIUM_PATH`; never downloads browsers). Screenshot in `target/e2e/consent-card.png`.
+//! - `ui_trips`: trip planning in the same Chromium (trips list, trip page, live updates).
+//!   Screenshot in `target/e2e/trip-page.png`.
 //! - `ts_sdk`: the official MCP TypeScript SDK client (OAuth + tools).
 //! - `mcp_remote`: mcp-remote over stdio, with a `$BROWSER` stand-in for the consent flow.
 //! - `conformance`: the official MCP conformance suite's server scenarios (pinned Node 22 from
@@ -27,6 +29,14 @@ const POLL: Duration = Duration::from_millis(100);
 pub fn ui_consent(root: &Path) -> Result<()> {
     let server = E2eServer::start(root)?;
     server.run_script("ui_consent.mjs", "ui_consent")
+}
+
+/// Trip planning in the owner's UI (headless Chromium): trips list, trip page, itinerary
+/// editing with buttons and drag and drop, field errors, live updates from changes made outside
+/// the browser. Screenshot in `target/e2e/trip-page.png`.
+pub fn ui_trips(root: &Path) -> Result<()> {
+    let server = E2eServer::start(root)?;
+    server.run_script("ui_trips.mjs", "ui_trips")
 }
 
 /// The official MCP TypeScript SDK client: DCR, authorization code + PKCE through its
