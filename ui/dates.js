@@ -44,3 +44,13 @@ export function daysUntil(start) {
   today.setHours(0, 0, 0, 0);
   return Math.round((s - today) / 86400000);
 }
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+
+/** "tomorrow", "in 5 days", "in 3 weeks", "in 4 months", "in 2 years" for a future day count. */
+export function formatUntil(days) {
+  if (days < 14) return relative.format(days, 'day');
+  if (days < 60) return relative.format(Math.round(days / 7), 'week');
+  if (days < 365) return relative.format(Math.round(days / 30.44), 'month');
+  return relative.format(Math.round(days / 365.25), 'year');
+}

@@ -103,6 +103,9 @@ export async function show({ id }) {
 
 export function hide() {
   root().hidden = true;
+  // Built afresh next time (ids of deleted trips can come back for new ones).
+  state.tripId = null;
+  state.seq += 1;
   unsubscribe?.();
   unsubscribe = null;
   refresh.cancel();
@@ -398,7 +401,8 @@ function renderDay(day, index) {
     h('header', { class: 'day-head' },
       h('h3', { id: `day-${day.id}-title` }, dayLabel(day, index)),
       day.date ? h('span', { class: 'day-date muted' }, formatDay(day.date)) : null,
-      h('span', { class: 'day-count muted small' }, day.assignments.length === 1 ? '1 place' : `${day.assignments.length} places`)),
+      day.assignments.length ? h('span', { class: 'day-count muted small' },
+        day.assignments.length === 1 ? '1 place' : `${day.assignments.length} places`) : null),
     day.notes ? h('p', { class: 'day-notes-text muted small' }, day.notes) : null,
     list,
     notes,

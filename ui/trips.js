@@ -4,7 +4,7 @@
 import { describeError, SignedOut } from './api.js';
 import { h } from './dom.js';
 import { op, showFormError, clearFormErrors, formValues } from './ops.js';
-import { formatRange, isPast, daysUntil } from './dates.js';
+import { formatRange, isPast, daysUntil, formatUntil } from './dates.js';
 import { navigate, tripHref } from './router.js';
 import { subscribe, debounce } from './live.js';
 
@@ -86,7 +86,7 @@ function tripRow(trip) {
   let when = null;
   if (trip.archived) when = h('span', { class: 'tag' }, 'archived');
   else if (isPast(trip.end_date)) when = h('span', { class: 'tag' }, 'past');
-  else if (until !== null && until > 0) when = h('span', { class: 'tag tag-soon' }, until === 1 ? 'tomorrow' : `in ${until} days`);
+  else if (until !== null && until > 0) when = h('span', { class: 'tag tag-soon' }, formatUntil(until));
   else if (until !== null) when = h('span', { class: 'tag tag-now' }, 'under way');
   return h('li', { class: `trip-item${trip.archived ? ' archived' : ''}` },
     h('a', { class: 'trip-link', href: tripHref(trip.id), dataset: { tripId: trip.id } },

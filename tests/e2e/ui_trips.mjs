@@ -299,8 +299,10 @@ try {
     await day(2).locator('.stop', { hasText: 'Kinkaku-ji' }).waitFor({ timeout: LIVE_MS });
     await ownerOp('update_trip', { trip_id: tripId, title: 'Kyoto and Nara' });
     await page.locator('#trip-title', { hasText: 'Kyoto and Nara' }).waitFor({ timeout: LIVE_MS });
+    await ownerOp('create_place', { trip_id: tripId, name: 'Arashiyama Bamboo Grove', category_id: 8, address: 'Sagaogurayama, Ukyo Ward, Kyoto' });
+    await page.locator('#place-list .place.unassigned', { hasText: 'Arashiyama' }).waitFor({ timeout: LIVE_MS });
     equal(await page.evaluate(() => window.__noReload), marker, 'the page was not reloaded');
-    console.log(`     new place shown ${shownAfter} ms after the API call; all three changes in ${Date.now() - started} ms`);
+    console.log(`     new place shown ${shownAfter} ms after the API call; all four changes in ${Date.now() - started} ms`);
   });
 
   await step('the trips list updates live too', async () => {
