@@ -28,6 +28,8 @@ const LATENCY_CALLS: usize = 2000;
 /// Calls per write-latency run (each one is a durable SQLite commit).
 const WRITE_CALLS: usize = 300;
 const WARMUP_CALLS: usize = 200;
+/// Longest a latency run may take (a run that hits it reports fewer samples).
+const LATENCY_RUN_CAP: Duration = Duration::from_secs(15);
 /// Timed runs per throughput figure.
 const THROUGHPUT_RUNS: usize = 3;
 const THROUGHPUT_WARMUP: Duration = Duration::from_secs(1);
@@ -151,7 +153,9 @@ impl Report {
         for (part, outcome) in &self.seeding {
             println!("  {part:<34} {outcome}");
         }
-        println!("\nTrek benchmark ({cores} cores, loopback, release build; median of the runs, min–max across runs)\n");
+        println!(
+            "\nTrek benchmark ({cores} cores, loopback, release build; median of the runs, min–max across runs)\n"
+        );
         let header = ["figure", "median", "min–max", "budget", "ok?"];
         let lines: Vec<[String; 5]> = self
             .rows
@@ -183,8 +187,11 @@ impl Report {
             }
         }
         let row = |cells: &[String]| {
-            let parts: Vec<String> =
-                cells.iter().zip(widths).map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count()))).collect();
+            let parts: Vec<String> = cells
+                .iter()
+                .zip(widths)
+                .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
+                .collect();
             println!("| {} |", parts.join(" | "));
         };
         row(&header.map(String::from));
@@ -419,9 +426,8 @@ fn create_machine_client(bin: &Path, data_dir: &Path, name: &str) -> Result<(Str
         bail!("trek client create failed: {}", String::from_utf8_lossy(&output.stderr).trim());
     }
     let created: Value = serde_json::from_slice(&output.stdout).context("trek client create: not JSON")?;
-    let field = |k: &str| {
-        created[k].as_str().map(str::to_owned).ok_or_else(|| anyhow!("trek client create: no {k}"))
-    };
+    let field =
+        |k: &str| created[k].as_str().map(str::to_owned).ok_or_else(|| anyhow!("trek client create: no {k}"));
     Ok((field("client_id")?, field("client_secret")?))
 }
 
@@ -531,7 +537,8 @@ impl Mcp {
             (None, true) => request.body(body),
             (None, false) => {
                 // 2026-07-28 (SEP-2243): the method and name are repeated as headers.
-                let request = request.header("mcp-protocol-version", STATELESS_ERA).header("mcp-method", method);
+                let request =
+                    request.header("mcp-protocol-version", STATELESS_ERA).header("mcp-method", method);
                 match name {
                     Some(name) => request.header("mcp-name", name),
                     None => request,
@@ -750,7 +757,12 @@ async fn warm(bin: &Path, data_dir: &Path, report: &mut Report) -> Result<()> {
     report.add(format!("{label} p50"), "ms", &runs.iter().map(|r| r.0).collect::<Vec<_>>(), None);
     report.add(format!("{label} p99"), "ms", &runs.iter().map(|r| r.2).collect::<Vec<_>>(), None);
 
-    report.add("RSS idle after start, fresh data dir (warm server)", "MB", &[idle_rss], Some(Budget::AtMost(30.0)));
+    report.add(
+        "RSS idle after start, fresh data dir (warm server)",
+        "MB",
+        &[idle_rss],
+        Some(Budget::AtMost(30.0)),
+    );
     report.add("RSS after throughput runs (VmRSS)", "MB", &[after], None);
     report.add("peak RSS: seeding + throughput (VmHWM)", "MB", &[peak], None);
     tokio::task::block_in_place(|| server.stop());
@@ -767,7 +779,12 @@ async fn latency(mcp: &mut Mcp, tool: &str, args: &Value, calls: usize) -> Resul
     let mut samples = Vec::with_capacity(calls);
     for _ in 0..LATENCY_RUNS {
         samples.clear();
+        let run_started = Instant::now();
         for _ in 0..calls {
+            // A time cap keeps a slow server from stretching the bench; the run then has fewer samples.
+            if run_started.elapsed() > LATENCY_RUN_CAP {
+                break;
+            }
             let t = Instant::now();
             mcp.call_prepared(&call).await?;
             samples.push(t.elapsed());
@@ -851,20 +868,35 @@ async fn seed(mcp: &mut Mcp, schemas: &Map<String, Value>, report: &mut Report) 
         .await?;
     let trip_id = trip["id"].as_i64().ok_or_else(|| anyhow!("create_trip: no id in {trip}"))?;
     let summary = mcp.call_tool("get_trip_summary", json!({ "trip_id": trip_id })).await?;
-    let days: Vec<i64> =
-        summary["days"].as_array().map(|d| d.iter().filter_map(|d| d["id"].as_i64()).collect()).unwrap_or_default();
-    report.seeding.push((format!("trip with {SEED_DAYS} days (create_trip)"), format!("seeded ({} days)", days.len())));
+    let days: Vec<i64> = summary["days"]
+        .as_array()
+        .map(|d| d.iter().filter_map(|d| d["id"].as_i64()).collect())
+        .unwrap_or_default();
+    report
+        .seeding
+        .push((format!("trip with {SEED_DAYS} days (create_trip)"), format!("seeded ({} days)", days.len())));
 
     let mut places = Vec::new();
-    let outcome = seed_part(mcp, schemas, "create_place", SEED_PLACES, |i| {
-        let mut h = Map::new();
-        h.insert("trip_id".into(), json!(trip_id));
-        h.insert("name".into(), json!(format!("Bench place {i}")));
-        h.insert("lat".into(), json!(35.0 + (i as f64) * 0.001));
-        h.insert("lng".into(), json!(135.7 + (i as f64) * 0.001));
-        h.insert("notes".into(), json!("Seeded by cargo xtask bench"));
-        h
-    }, |v| if let Some(id) = v["id"].as_i64() { places.push(id) })
+    let outcome = seed_part(
+        mcp,
+        schemas,
+        "create_place",
+        SEED_PLACES,
+        |i| {
+            let mut h = Map::new();
+            h.insert("trip_id".into(), json!(trip_id));
+            h.insert("name".into(), json!(format!("Bench place {i}")));
+            h.insert("lat".into(), json!(35.0 + (i as f64) * 0.001));
+            h.insert("lng".into(), json!(135.7 + (i as f64) * 0.001));
+            h.insert("notes".into(), json!("Seeded by cargo xtask bench"));
+            h
+        },
+        |v| {
+            if let Some(id) = v["id"].as_i64() {
+                places.push(id)
+            }
+        },
+    )
     .await;
     report.seeding.push((format!("{SEED_PLACES} places (create_place)"), outcome));
 
@@ -872,32 +904,49 @@ async fn seed(mcp: &mut Mcp, schemas: &Map<String, Value>, report: &mut Report) 
         "not seeded: needs places and days".to_owned()
     } else {
         let (p, d) = (places.clone(), days.clone());
-        seed_part(mcp, schemas, "assign_place_to_day", SEED_ASSIGNMENTS, move |i| {
-            let mut h = Map::new();
-            h.insert("trip_id".into(), json!(trip_id));
-            h.insert("day_id".into(), json!(d[i % d.len()]));
-            h.insert("place_id".into(), json!(p[i % p.len()]));
-            h
-        }, |_| ())
+        seed_part(
+            mcp,
+            schemas,
+            "assign_place_to_day",
+            SEED_ASSIGNMENTS,
+            move |i| {
+                let mut h = Map::new();
+                h.insert("trip_id".into(), json!(trip_id));
+                h.insert("day_id".into(), json!(d[i % d.len()]));
+                h.insert("place_id".into(), json!(p[i % p.len()]));
+                h
+            },
+            |_| (),
+        )
         .await
     };
     report.seeding.push((format!("{SEED_ASSIGNMENTS} assignments (assign_place_to_day)"), outcome));
 
-    let outcome = seed_part(mcp, schemas, "create_budget_item", SEED_BUDGET, |i| {
-        let mut h = Map::new();
-        h.insert("trip_id".into(), json!(trip_id));
-        h.insert("name".into(), json!(format!("Bench expense {i}")));
-        h.insert("title".into(), json!(format!("Bench expense {i}")));
-        h.insert("category".into(), json!(["Food", "Transport", "Lodging", "Tickets"][i % 4]));
-        h
-    }, |_| ())
+    let outcome = seed_part(
+        mcp,
+        schemas,
+        "create_budget_item",
+        SEED_BUDGET,
+        |i| {
+            let mut h = Map::new();
+            h.insert("trip_id".into(), json!(trip_id));
+            h.insert("name".into(), json!(format!("Bench expense {i}")));
+            h.insert("title".into(), json!(format!("Bench expense {i}")));
+            h.insert("category".into(), json!(["Food", "Transport", "Lodging", "Tickets"][i % 4]));
+            h
+        },
+        |_| (),
+    )
     .await;
     report.seeding.push((format!("{SEED_BUDGET} budget items (create_budget_item)"), outcome));
 
     let outcome =
-        seed_part(mcp, schemas, "create_packing_item", SEED_PACKING, |i| packing_hints(trip_id, i), |_| ()).await;
+        seed_part(mcp, schemas, "create_packing_item", SEED_PACKING, |i| packing_hints(trip_id, i), |_| ())
+            .await;
     report.seeding.push((format!("{SEED_PACKING} packing items (create_packing_item)"), outcome));
-    report.notes.push(format!("seeding took {:.1?} (sequential tools/call over one session)", started.elapsed()));
+    report
+        .notes
+        .push(format!("seeding took {:.1?} (sequential tools/call over one session)", started.elapsed()));
     Ok(trip_id)
 }
 
@@ -948,14 +997,19 @@ fn fill_args(schema: &Value, hints: &Map<String, Value>) -> Result<Value, String
             out.insert(key.clone(), value.clone());
         }
     }
-    let required: Vec<&str> =
-        schema["required"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     for key in required {
         if out.contains_key(key) {
             continue;
         }
         let prop = properties.get(key).map(|p| resolve(schema, p)).unwrap_or(Value::Null);
-        out.insert(key.to_owned(), guess(key, &prop).ok_or_else(|| format!("no value for required `{key}`"))?);
+        out.insert(
+            key.to_owned(),
+            guess(key, &prop).ok_or_else(|| format!("no value for required `{key}`"))?,
+        );
     }
     Ok(Value::Object(out))
 }
