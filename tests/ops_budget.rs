@@ -36,7 +36,7 @@ fn transfers(settlement: &Value) -> Vec<(i64, i64, String)> {
         .collect()
 }
 
-fn person<'a>(per_person: &'a Value, user: i64) -> &'a Value {
+fn person(per_person: &Value, user: i64) -> &Value {
     per_person["people"].as_array().unwrap().iter().find(|p| p["user_id"] == user).unwrap()
 }
 

@@ -125,7 +125,9 @@ fn load_items(cx: &Ctx<'_>, trip_id: i64, item_id: Option<i64>) -> Result<Vec<Pa
 }
 
 fn get_item(cx: &Ctx<'_>, trip_id: i64, item_id: i64) -> Result<PackingItem, DomainError> {
-    load_items(cx, trip_id, Some(item_id))?.pop().ok_or(DomainError::NotFound { what: "packing item", id: item_id })
+    load_items(cx, trip_id, Some(item_id))?
+        .pop()
+        .ok_or(DomainError::NotFound { what: "packing item", id: item_id })
 }
 
 fn item_list(items: Vec<PackingItem>) -> PackingItemList {
@@ -176,7 +178,9 @@ fn load_bags(cx: &Ctx<'_>, trip_id: i64, bag_id: Option<i64>) -> Result<Vec<Pack
 }
 
 fn get_bag(cx: &Ctx<'_>, trip_id: i64, bag_id: i64) -> Result<PackingBag, DomainError> {
-    load_bags(cx, trip_id, Some(bag_id))?.pop().ok_or(DomainError::NotFound { what: "packing bag", id: bag_id })
+    load_bags(cx, trip_id, Some(bag_id))?
+        .pop()
+        .ok_or(DomainError::NotFound { what: "packing bag", id: bag_id })
 }
 
 fn load_category_assignees(cx: &Ctx<'_>, trip_id: i64) -> Result<Vec<CategoryAssignees>, DomainError> {
@@ -448,7 +452,8 @@ pub fn reorder_packing_items(
             return Err(DomainError::NotFound { what: "packing item", id });
         }
     }
-    let order = input.ordered_ids.iter().copied().chain(items.iter().map(|i| i.id).filter(|id| !seen.contains(id)));
+    let order =
+        input.ordered_ids.iter().copied().chain(items.iter().map(|i| i.id).filter(|id| !seen.contains(id)));
     let mut update = cx.conn.prepare_cached("UPDATE packing_items SET position = ?2 WHERE id = ?1")?;
     for (position, id) in order.enumerate() {
         let position = position as i64;
@@ -521,7 +526,8 @@ pub fn parse_line(line: &str) -> Option<(String, i64)> {
         }
     }
     if let Some((name, tail)) = line.rsplit_once(char::is_whitespace) {
-        let count = tail.strip_prefix(is_x).filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        let count =
+            tail.strip_prefix(is_x).filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
         if let (Some(n), false) = (count.and_then(|n| n.parse().ok()), name.trim().is_empty()) {
             return Some((name.trim().to_owned(), n));
         }
@@ -534,7 +540,9 @@ fn bag_named(cx: &Ctx<'_>, trip_id: i64, name: &str) -> Result<i64, DomainError>
     let name = required_text("bag", name, 100)?;
     let found = cx
         .conn
-        .prepare_cached("SELECT id FROM packing_bags WHERE trip_id = ?1 AND name = ?2 COLLATE NOCASE ORDER BY id")?
+        .prepare_cached(
+            "SELECT id FROM packing_bags WHERE trip_id = ?1 AND name = ?2 COLLATE NOCASE ORDER BY id",
+        )?
         .query_row(params![trip_id, name], |r| r.get(0))
         .optional()?;
     match found {
@@ -544,7 +552,10 @@ fn bag_named(cx: &Ctx<'_>, trip_id: i64, name: &str) -> Result<i64, DomainError>
 }
 
 /// Adds many items at once, in order, unchecked unless an item says otherwise.
-pub fn bulk_import_packing(cx: &Ctx<'_>, input: BulkImportPackingInput) -> Result<ImportedItems, DomainError> {
+pub fn bulk_import_packing(
+    cx: &Ctx<'_>,
+    input: BulkImportPackingInput,
+) -> Result<ImportedItems, DomainError> {
     ensure_visible(cx, input.trip_id)?;
     let default_category = valid_category(input.category)?;
     // Validate everything before writing anything.
@@ -554,7 +565,13 @@ pub fn bulk_import_packing(cx: &Ctx<'_>, input: BulkImportPackingInput) -> Resul
             ImportEntry::Line(text) => {
                 for (name, quantity) in text.lines().filter_map(parse_line) {
                     let name = required_text("items", &name, 200)?;
-                    rows.push((name, default_category.clone(), valid_quantity("items", quantity)?, false, None));
+                    rows.push((
+                        name,
+                        default_category.clone(),
+                        valid_quantity("items", quantity)?,
+                        false,
+                        None,
+                    ));
                 }
             }
             ImportEntry::Item(item) => {
@@ -632,7 +649,10 @@ pub struct SavePackingTemplateInput {
 
 /// Saves the trip's list (names, categories, quantities, in order) as one of the user's
 /// templates.
-pub fn save_packing_template(cx: &Ctx<'_>, input: SavePackingTemplateInput) -> Result<PackingTemplate, DomainError> {
+pub fn save_packing_template(
+    cx: &Ctx<'_>,
+    input: SavePackingTemplateInput,
+) -> Result<PackingTemplate, DomainError> {
     ensure_visible(cx, input.trip_id)?;
     let name = required_text("template_name", &input.template_name, 100)?;
     let items = load_items(cx, input.trip_id, None)?;
@@ -647,7 +667,8 @@ pub fn save_packing_template(cx: &Ctx<'_>, input: SavePackingTemplateInput) -> R
     let id = match existing {
         Some(id) => {
             cx.conn.execute("DELETE FROM packing_template_items WHERE template_id = ?1", [id])?;
-            cx.conn.execute("UPDATE packing_templates SET updated_at = ?2 WHERE id = ?1", params![id, cx.now])?;
+            cx.conn
+                .execute("UPDATE packing_templates SET updated_at = ?2 WHERE id = ?1", params![id, cx.now])?;
             cx.changed("packing_template", ChangeAction::Updated, id, None);
             id
         }
@@ -691,7 +712,10 @@ pub struct AppliedTemplate {
 
 /// Adds the template's items to the end of the list, unchecked, skipping any whose name and
 /// category (ignoring case) are already on it.
-pub fn apply_packing_template(cx: &Ctx<'_>, input: ApplyPackingTemplateInput) -> Result<AppliedTemplate, DomainError> {
+pub fn apply_packing_template(
+    cx: &Ctx<'_>,
+    input: ApplyPackingTemplateInput,
+) -> Result<AppliedTemplate, DomainError> {
     ensure_visible(cx, input.trip_id)?;
     cx.conn
         .prepare_cached("SELECT 1 FROM packing_templates WHERE id = ?1 AND user_id = ?2")?
@@ -784,7 +808,10 @@ pub fn update_packing_bag(cx: &Ctx<'_>, input: UpdatePackingBagInput) -> Result<
         Some(c) => hex_colour("color", &c)?,
         None => bag.color,
     };
-    cx.conn.execute("UPDATE packing_bags SET name = ?2, color = ?3 WHERE id = ?1", params![bag.id, name, color])?;
+    cx.conn.execute(
+        "UPDATE packing_bags SET name = ?2, color = ?3 WHERE id = ?1",
+        params![bag.id, name, color],
+    )?;
     cx.changed("packing_bag", ChangeAction::Updated, bag.id, Some(input.trip_id));
     get_bag(cx, input.trip_id, bag.id)
 }
@@ -807,10 +834,10 @@ pub fn delete_packing_bag(cx: &Ctx<'_>, input: PackingBagIdInput) -> Result<Dele
         .prepare_cached("SELECT id FROM packing_items WHERE bag_id = ?1")?
         .query_map([input.bag_id], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    cx.conn.execute("UPDATE packing_items SET bag_id = NULL, updated_at = ?2 WHERE bag_id = ?1", params![
-        input.bag_id,
-        cx.now
-    ])?;
+    cx.conn.execute(
+        "UPDATE packing_items SET bag_id = NULL, updated_at = ?2 WHERE bag_id = ?1",
+        params![input.bag_id, cx.now],
+    )?;
     cx.conn.execute("DELETE FROM packing_bags WHERE id = ?1", [input.bag_id])?;
     renumber_bags(cx, input.trip_id)?;
     for id in items {
@@ -836,7 +863,8 @@ pub fn set_bag_members(cx: &Ctx<'_>, input: SetBagMembersInput) -> Result<Packin
     ensure_bag_in_trip(cx, input.trip_id, input.bag_id)?;
     let users = trip_members_only(cx, input.trip_id, "user_ids", &input.user_ids)?;
     cx.conn.execute("DELETE FROM packing_bag_members WHERE bag_id = ?1", [input.bag_id])?;
-    let mut insert = cx.conn.prepare_cached("INSERT INTO packing_bag_members (bag_id, user_id) VALUES (?1, ?2)")?;
+    let mut insert =
+        cx.conn.prepare_cached("INSERT INTO packing_bag_members (bag_id, user_id) VALUES (?1, ?2)")?;
     for user in users {
         insert.execute(params![input.bag_id, user])?;
     }

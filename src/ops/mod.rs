@@ -213,7 +213,8 @@ pub struct Entry {
 
 impl Registry {
     fn build() -> Self {
-        let areas: &[&[&'static dyn DynOp]] = &[trips::OPS, places::OPS, days::OPS, budget::OPS, packing::OPS];
+        let areas: &[&[&'static dyn DynOp]] =
+            &[trips::OPS, places::OPS, days::OPS, budget::OPS, packing::OPS];
         let mut ops = Vec::new();
         let mut by_name = HashMap::new();
         for op in areas.iter().flat_map(|area| area.iter().copied()) {

@@ -71,6 +71,7 @@ fn test(root: &Path) -> Result<()> {
     })?;
     step("unit and black-box tests", || cargo(root, &["test", "--workspace", "--locked"]))?;
     step("UI consent in headless Chromium", || e2e::ui_consent(root))?;
+    step("UI trips in headless Chromium", || e2e::ui_trips(root))?;
     step("official TypeScript SDK client", || e2e::ts_sdk(root))?;
     step("mcp-remote over stdio", || e2e::mcp_remote(root))?;
     step("MCP conformance suite", || e2e::conformance(root))?;
