@@ -836,7 +836,8 @@ async fn throughput(workers: Vec<Mcp>, tool: &str, args: &Value) -> Result<(f64,
 async fn token_run(base: &str, clients: &[(String, String)]) -> Result<f64> {
     let started = Instant::now();
     let mut handles = Vec::new();
-    for (id, secret) in clients.iter().cloned() {
+    for (id, secret) in clients {
+        let (id, secret) = (id.clone(), secret.clone());
         let base = base.to_owned();
         handles.push(tokio::spawn(async move {
             let http = http_client()?;
