@@ -305,7 +305,8 @@ impl Server {
     /// Spawns the server; returns it with the instant just before the spawn.
     fn spawn(bin: &Path, data_dir: &Path) -> Result<(Self, Instant)> {
         let port = free_port()?;
-        let log = std::fs::File::create(data_dir.with_extension("log"))?;
+        let log =
+            std::fs::File::options().create(true).append(true).open(data_dir.join("bench-server.log"))?;
         let mut command = Command::new(bin);
         command
             .args(["serve", "--port", &port.to_string()])
