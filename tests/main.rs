@@ -33,3 +33,5 @@ mod ops_places;
 mod ops_days;
 // Budget: exact money, splits, paid marks, per-person totals, settlement, access rules.
 mod ops_budget;
+// Packing: items, dense order, bulk import, templates, bags, category assignees, access rules.
+mod ops_packing;
