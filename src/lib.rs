@@ -27,10 +27,11 @@ pub mod store;
 pub use config::Config;
 pub use server::{Server, StartError};
 
-/// Logs to stderr, filtered by `TREK_LOG` (default `info`). Called once by each binary.
+/// Logs to stderr, filtered by `TREK_LOG` (default `info,rmcp=warn`). Called once by each binary.
 pub fn init_logging() {
+    // rmcp logs every stateless request's service life at info; that is noise, not news.
     let filter = tracing_subscriber::EnvFilter::try_from_env("TREK_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rmcp=warn"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
 

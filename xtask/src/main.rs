@@ -4,6 +4,7 @@
 //! - `test`  install what the tests need and run every suite (what `.ci/run` calls)
 //! - `icons` regenerate `icons/` from `icons/icon.svg`
 
+mod bench;
 mod desktop;
 mod e2e;
 mod icons;
@@ -23,9 +24,10 @@ fn main() -> std::process::ExitCode {
         Some("run") => run(&root, &args[1..]),
         Some("test") => test(&root),
         Some("icons") => icons::generate(&root),
+        Some("bench") => bench::run(&root),
         Some("tidy") => tidy::check(&root),
         _ => {
-            eprintln!("usage: cargo xtask <run [-- trek serve args]|test|icons|tidy>");
+            eprintln!("usage: cargo xtask <run [-- trek serve args]|test|bench|icons|tidy>");
             return std::process::ExitCode::from(2);
         }
     };
