@@ -11,6 +11,7 @@ pub mod members;
 pub mod money;
 pub mod packing;
 pub mod places;
+pub mod settlement;
 pub mod tags;
 pub mod trips;
 
