@@ -35,3 +35,9 @@ mod ops_days;
 mod ops_budget;
 // Packing: items, dense order, bulk import, templates, bags, category assignees, access rules.
 mod ops_packing;
+// Bookings: reservations (pending, day order, hotels and their stays), accommodations, access.
+mod ops_bookings;
+// To-dos (dense order, null clears, member assignees, category defaults) and collab notes.
+mod ops_todos;
+// Atlas: visited countries (ISO 3166-1 alpha-2) and the bucket list, per user.
+mod ops_atlas;

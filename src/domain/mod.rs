@@ -2,8 +2,11 @@
 //! transaction: they take an [`Actor`] and typed input and return typed output or a
 //! [`DomainError`], recording the [`Change`]s they made. Nothing here knows HTTP, MCP or OAuth.
 
+pub mod accommodations;
 pub mod assignments;
+pub mod atlas;
 pub mod budget;
+pub mod collab_notes;
 pub mod common;
 pub mod day_notes;
 pub mod days;
@@ -11,8 +14,10 @@ pub mod members;
 pub mod money;
 pub mod packing;
 pub mod places;
+pub mod reservations;
 pub mod settlement;
 pub mod tags;
+pub mod todos;
 pub mod trips;
 
 use std::cell::RefCell;

@@ -3,10 +3,14 @@
 //! and both the MCP tool list (`mcp`) and the UI's `/api/ops/{name}` (`http::api`) are
 //! generated from it, so the assistant and the UI can never disagree.
 
+mod atlas;
+mod bookings;
 mod budget;
 mod days;
+mod notes;
 mod packing;
 mod places;
+mod todos;
 mod trips;
 
 use std::collections::HashMap;
@@ -213,8 +217,17 @@ pub struct Entry {
 
 impl Registry {
     fn build() -> Self {
-        let areas: &[&[&'static dyn DynOp]] =
-            &[trips::OPS, places::OPS, days::OPS, budget::OPS, packing::OPS];
+        let areas: &[&[&'static dyn DynOp]] = &[
+            trips::OPS,
+            places::OPS,
+            days::OPS,
+            budget::OPS,
+            packing::OPS,
+            bookings::OPS,
+            todos::OPS,
+            notes::OPS,
+            atlas::OPS,
+        ];
         let mut ops = Vec::new();
         let mut by_name = HashMap::new();
         for op in areas.iter().flat_map(|area| area.iter().copied()) {

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_places.sql"),
     include_str!("migrations/0005_day_planning.sql"),
     include_str!("migrations/0006_budget_packing.sql"),
+    include_str!("migrations/0007_bookings_todos_notes_atlas.sql"),
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,162 @@
+//! Booking operations: accommodations (stays at a place between check-in and check-out days)
+//! and reservations (flights, hotels, restaurants, … with a status and a day order).
+
+use super::ops;
+use crate::auth::scopes::Scope;
+use crate::domain::accommodations::{
+    self, Accommodation, AccommodationIdInput, CreateAccommodationInput, UpdateAccommodationInput,
+};
+use crate::domain::common::Deleted;
+use crate::domain::reservations::{
+    self, CreateReservationInput, HotelLink, LinkHotelInput, ListReservationsInput, ReorderReservationsInput,
+    Reservation, ReservationIdInput, ReservationList, UpdateReservationInput,
+};
+
+ops! {
+    ListReservations {
+        name: "list_reservations",
+        title: "List reservations",
+        description: "List a trip's reservations (flights, hotels, restaurants, trains, cars, cruises, events, \
+            tours, activities, other) with status, day, date and time, confirmation code and price, ordered by \
+            day and then display position; those without a day come last. Give day_id for one day only.",
+        scope: Some(Scope::ReservationsRead),
+        addon: None,
+        kind: Read,
+        idempotent: true,
+        input: ListReservationsInput,
+        output: ReservationList,
+        run: reservations::list_reservations,
+        examples: [r#"{"trip_id": 1}"#, r#"{"trip_id": 1, "day_id": 2}"#],
+    }
+    CreateReservation {
+        name: "create_reservation",
+        title: "Create reservation",
+        description: "Record a booking as a pending reservation (the user confirms it later with \
+            update_reservation). type is one of flight, hotel, restaurant, train, car, cruise, event, tour, \
+            activity, other. reservation_time is \"2027-04-05T19:30\", a date, or an HH:MM time with day_id; the \
+            day is found from the date when day_id is omitted. price is a decimal string in the trip's currency. \
+            Hotels: give place_id + start_day_id + end_day_id (+ check_in/check_out HH:MM) to create the \
+            accommodation too, or accommodation_id to link an existing one.",
+        scope: Some(Scope::ReservationsWrite),
+        addon: None,
+        kind: Write,
+        idempotent: false,
+        input: CreateReservationInput,
+        output: Reservation,
+        run: reservations::create_reservation,
+        examples: [
+            r#"{"trip_id": 1, "type": "restaurant", "title": "Dinner at Gion Karyo", "reservation_time": "2027-04-05T19:30", "price": "120.00"}"#,
+            r#"{"trip_id": 1, "type": "hotel", "title": "Hotel Granvia", "place_id": 3, "start_day_id": 2, "end_day_id": 5, "check_in": "15:00", "check_out": "11:00", "confirmation_number": "HX-4411"}"#
+        ],
+    }
+    UpdateReservation {
+        name: "update_reservation",
+        title: "Update reservation",
+        description: "Change any field of a reservation, including status: pending, confirmed or cancelled \
+            (use confirmed once the booking is made). Omitted fields stay; null clears a nullable field. A new \
+            day_id moves it to the end of that day's order.",
+        scope: Some(Scope::ReservationsWrite),
+        addon: None,
+        kind: Write,
+        idempotent: true,
+        input: UpdateReservationInput,
+        output: Reservation,
+        run: reservations::update_reservation,
+        examples: [
+            r#"{"trip_id": 1, "reservation_id": 4, "status": "confirmed", "confirmation_number": "ABC123"}"#,
+            r#"{"trip_id": 1, "reservation_id": 4, "reservation_time": "2027-04-06T20:00", "price": null}"#
+        ],
+    }
+    DeleteReservation {
+        name: "delete_reservation",
+        title: "Delete reservation",
+        description: "Delete a reservation and, for a hotel, its linked accommodation record. The other \
+            reservations of its day close ranks.",
+        scope: Some(Scope::ReservationsWrite),
+        addon: None,
+        kind: Delete,
+        idempotent: false,
+        input: ReservationIdInput,
+        output: Deleted,
+        run: reservations::delete_reservation,
+        examples: [r#"{"trip_id": 1, "reservation_id": 4}"#],
+    }
+    ReorderReservations {
+        name: "reorder_reservations",
+        title: "Reorder reservations",
+        description: "Set the display order of the reservations within one day by listing every reservation \
+            id of that day once, in the new order (omit day_id for the reservations without a day). Returns \
+            that day's reservations in order.",
+        scope: Some(Scope::ReservationsWrite),
+        addon: None,
+        kind: Write,
+        idempotent: true,
+        input: ReorderReservationsInput,
+        output: ReservationList,
+        run: reservations::reorder_reservations,
+        examples: [r#"{"trip_id": 1, "day_id": 2, "reservation_ids": [6, 4, 5]}"#],
+    }
+    LinkHotelAccommodation {
+        name: "link_hotel_accommodation",
+        title: "Link hotel accommodation",
+        description: "Set or update a hotel reservation's place and check-in/check-out days (ids from \
+            get_trip_summary; check-out after check-in), creating its accommodation record or updating the \
+            existing one. Optional check_in/check_out times are HH:MM.",
+        scope: Some(Scope::ReservationsWrite),
+        addon: None,
+        kind: Write,
+        idempotent: true,
+        input: LinkHotelInput,
+        output: HotelLink,
+        run: reservations::link_hotel_accommodation,
+        examples: [r#"{"trip_id": 1, "reservation_id": 4, "place_id": 3, "start_day_id": 2, "end_day_id": 5}"#, r#"{"trip_id": 1, "reservation_id": 4, "place_id": 3, "start_day_id": 2, "end_day_id": 5, "check_in": "15:00", "check_out": "10:00"}"#],
+    }
+    CreateAccommodation {
+        name: "create_accommodation",
+        title: "Create accommodation",
+        description: "Add a stay (hotel, apartment, ryokan, …) at a place of the trip from a check-in day to a \
+            later check-out day, named by day id (start_day_id/end_day_id) or by date (start_date/end_date), \
+            with optional check_in/check_out times (HH:MM), confirmation and notes. Create the place first \
+            with create_place. For a booked hotel, create_reservation with type hotel can do both at once.",
+        scope: Some(Scope::ReservationsWrite),
+        addon: None,
+        kind: Write,
+        idempotent: false,
+        input: CreateAccommodationInput,
+        output: Accommodation,
+        run: accommodations::create_accommodation,
+        examples: [
+            r#"{"trip_id": 1, "place_id": 3, "start_day_id": 2, "end_day_id": 5, "check_in": "15:00", "check_out": "11:00"}"#,
+            r#"{"trip_id": 1, "place_id": 3, "start_date": "2027-04-05", "end_date": "2027-04-08", "confirmation": "BK-99812"}"#
+        ],
+    }
+    UpdateAccommodation {
+        name: "update_accommodation",
+        title: "Update accommodation",
+        description: "Change an accommodation's place, check-in/check-out days (by id or date), times, \
+            confirmation or notes. Omitted fields stay; null clears times, confirmation and notes. Check-out \
+            must stay after check-in.",
+        scope: Some(Scope::ReservationsWrite),
+        addon: None,
+        kind: Write,
+        idempotent: true,
+        input: UpdateAccommodationInput,
+        output: Accommodation,
+        run: accommodations::update_accommodation,
+        examples: [r#"{"trip_id": 1, "accommodation_id": 7, "end_date": "2027-04-09"}"#, r#"{"trip_id": 1, "accommodation_id": 7, "check_in": "14:00", "notes": null}"#],
+    }
+    DeleteAccommodation {
+        name: "delete_accommodation",
+        title: "Delete accommodation",
+        description: "Delete an accommodation record from a trip. A hotel reservation linked to it stays, \
+            without the link; use delete_reservation to remove both.",
+        scope: Some(Scope::ReservationsWrite),
+        addon: None,
+        kind: Delete,
+        idempotent: false,
+        input: AccommodationIdInput,
+        output: Deleted,
+        run: accommodations::delete_accommodation,
+        examples: [r#"{"trip_id": 1, "accommodation_id": 7}"#],
+    }
+}
