@@ -9,6 +9,8 @@ use std::process::ExitCode;
 use tauri::{AppHandle, Manager, RunEvent, Runtime, WindowEvent};
 use tokio::sync::Mutex;
 #[cfg(desktop)]
+mod notify;
+#[cfg(desktop)]
 mod tray;
 mod window;
 
@@ -55,6 +57,8 @@ fn run_inner() -> anyhow::Result<ExitCode> {
     let app = app_builder(tauri::Builder::default()).build(tauri::generate_context!())?;
 
     let server = runtime.block_on(trek::Server::start(config))?;
+    #[cfg(desktop)]
+    runtime.spawn(notify::watch_consent_requests(app.handle().clone(), server.oauth().clone()));
     app.manage(Core::new(server));
     // Listen for signals from the moment the server runs, not only once the window is up.
     runtime.spawn(quit_on_signal(app.handle().clone()));
@@ -74,6 +78,7 @@ fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             window::open_soon(app.clone());
         }))
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let url = tauri::async_runtime::block_on(window::launch_url(app.handle()))?;
             window::create(app.handle(), url)?;

@@ -41,6 +41,9 @@ impl MenuItem {
     }
 }
 
+/// The tray icon's id, for updating its tooltip.
+pub const TRAY_ID: &str = "trek";
+
 pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let menu = MenuItem::ALL
         .into_iter()
@@ -50,7 +53,7 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
             menu.text(item.as_str(), item.label())
         })
         .build()?;
-    TrayIconBuilder::new()
+    TrayIconBuilder::with_id(TRAY_ID)
         .icon(tauri::include_image!("../icons/tray.png"))
         .tooltip("Trek")
         .menu(&menu)

@@ -25,9 +25,10 @@ fn main() -> std::process::ExitCode {
         Some("test") => test(&root),
         Some("icons") => icons::generate(&root),
         Some("bench") => bench::run(&root),
+        Some("desktop") => desktop::smoke_test(&root),
         Some("tidy") => tidy::check(&root),
         _ => {
-            eprintln!("usage: cargo xtask <run [-- trek serve args]|test|bench|icons|tidy>");
+            eprintln!("usage: cargo xtask <run [-- trek serve args]|test|bench|desktop|icons|tidy>");
             return std::process::ExitCode::from(2);
         }
     };
