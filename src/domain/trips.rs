@@ -352,6 +352,15 @@ pub struct TripSummary {
     pub days: Vec<DaySummary>,
     /// Every place of the trip; `unassigned` marks those not planned on any day.
     pub places: Vec<Place>,
+    pub accommodations: Vec<super::accommodations::Accommodation>,
+    /// Ordered by day, then position; created as pending until confirmed.
+    pub reservations: Vec<super::reservations::Reservation>,
+    /// Items, splits, totals by category and person, and the transfers that settle it.
+    pub budget: super::budget::BudgetSummary,
+    pub packing: super::packing::PackingSummary,
+    pub todos: super::todos::TodoSummary,
+    /// Pinned first.
+    pub collab_notes: Vec<super::collab_notes::CollabNote>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -362,7 +371,8 @@ pub struct TripIdInput {
 }
 
 /// The whole trip in a fixed number of queries (trip, members, days, assignments and their
-/// participants, notes, places and their tags), however many days and places it has.
+/// participants, notes, places and their tags, bookings, budget, packing, to-dos, collab
+/// notes), however many days and places it has.
 pub fn get_trip_summary(cx: &Ctx<'_>, input: TripIdInput) -> Result<TripSummary, DomainError> {
     let trip = get_trip(cx, input.trip_id)?;
     let members = super::members::members_of(cx, trip.id)?;
@@ -392,5 +402,17 @@ pub fn get_trip_summary(cx: &Ctx<'_>, input: TripIdInput) -> Result<TripSummary,
         })?
         .collect::<Result<_, _>>()?;
     let places = places_of(cx, trip.id)?;
-    Ok(TripSummary { trip, members, days, places })
+    // Access was checked by `get_trip` above; the per-aggregate summaries trust it.
+    Ok(TripSummary {
+        accommodations: super::accommodations::summary_for_trip(cx, trip.id)?,
+        reservations: super::reservations::summary_for_trip(cx, trip.id)?,
+        budget: super::budget::summary_for_trip(cx, trip.id)?,
+        packing: super::packing::summary_for_trip(cx, trip.id)?,
+        todos: super::todos::summary_for_trip(cx, trip.id)?,
+        collab_notes: super::collab_notes::summary_for_trip(cx, trip.id)?,
+        trip,
+        members,
+        days,
+        places,
+    })
 }

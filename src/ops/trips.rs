@@ -41,7 +41,8 @@ ops! {
         name: "get_trip_summary",
         title: "Get trip summary",
         description: "The whole trip in one call: metadata, members, every day with its planned places (order, times, \
-            participants) and notes, and every place of the trip with unassigned ones flagged. \
+            participants) and notes, every place of the trip with unassigned ones flagged, accommodations, \
+            reservations, the budget with totals and settlement, packing, to-dos and collab notes. \
             Use it as your context loader before changing a trip.",
         scope: None,
         addon: None,
