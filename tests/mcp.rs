@@ -405,3 +405,35 @@ async fn protocol_versions_are_negotiated_as_the_specification_says() {
     assert_eq!(response.status(), 400);
     t.stop().await;
 }
+
+#[tokio::test]
+async fn every_resource_and_template_reads_for_a_real_trip() {
+    let t = TestServer::start().await;
+    let token = t.machine_token(&trek::auth::scopes::ScopeSet::all().to_string(), None).await;
+    let client = ().serve(transport!(t, &token)).await.unwrap();
+    let created = client
+        .call_tool(CallToolRequestParams::new("create_trip").with_arguments(args(
+            json!({ "title": "Res", "start_date": "2027-05-01", "end_date": "2027-05-02" }),
+        )))
+        .await
+        .unwrap();
+    let trip_id = created.structured_content.unwrap()["id"].as_i64().unwrap();
+    let mut uris: Vec<String> =
+        client.list_all_resources().await.unwrap().into_iter().map(|r| r.uri.clone()).collect();
+    for template in client.list_all_resource_templates().await.unwrap() {
+        uris.push(template.uri_template.replace("{tripId}", &trip_id.to_string()));
+    }
+    assert!(uris.len() >= 15, "{uris:?}");
+    for uri in uris {
+        let read = client.read_resource(rmcp::model::ReadResourceRequestParams::new(uri.clone())).await;
+        let read = read.unwrap_or_else(|e| panic!("{uri}: {e}"));
+        let text = serde_json::to_value(&read).unwrap();
+        assert!(text.to_string().contains("application/json"), "{uri}: {text}");
+    }
+    // A trip that does not exist is a resource-not-found error, not a crash.
+    let missing =
+        client.read_resource(rmcp::model::ReadResourceRequestParams::new("trek://trips/999999/budget")).await;
+    assert!(missing.is_err());
+    client.cancel().await.unwrap();
+    t.stop().await;
+}

@@ -342,7 +342,7 @@ impl TestServer {
             .http
             .post(self.url("/api/oauth/clients"))
             .header("cookie", owner)
-            .json(&serde_json::json!({ "name": format!("machine {scopes}"), "machine": true, "scopes": scopes }))
+            .json(&serde_json::json!({ "name": format!("machine {}", scopes.chars().take(60).collect::<String>()), "machine": true, "scopes": scopes }))
             .send()
             .await
             .unwrap();
