@@ -234,20 +234,11 @@ async fn token_is_bound_to_the_origin_it_was_issued_for() {
 async fn wrong_client_secret_is_refused_and_audited() {
     let t = TestServer::start().await;
     let oauth = OAuthDriver::new(&t).await;
-    let created = t
-        .http
-        .post(t.url("/api/oauth/clients"))
-        .header("cookie", &oauth.owner)
-        .json(&serde_json::json!({ "name": "bot", "machine": true }))
-        .send()
-        .await
-        .unwrap();
-    let created: serde_json::Value = serde_json::from_str(&expect_status(created, 201).await).unwrap();
-    let id = created["client_id"].as_str().unwrap();
+    let (id, _secret) = t.machine_client("trips:read").await;
     let response = t
         .http
         .post(t.url("/oauth/token"))
-        .basic_auth(id, Some("trekcs_wrong"))
+        .basic_auth(&id, Some("trekcs_wrong"))
         .form(&[("grant_type", "client_credentials")])
         .send()
         .await
@@ -263,20 +254,12 @@ async fn wrong_client_secret_is_refused_and_audited() {
 async fn machine_client_cannot_use_the_browser_flow_and_others_cannot_use_client_credentials() {
     let t = TestServer::start().await;
     let oauth = OAuthDriver::new(&t).await;
-    let created = t
-        .http
-        .post(t.url("/api/oauth/clients"))
-        .header("cookie", &oauth.owner)
-        .json(&serde_json::json!({ "name": "bot", "machine": true }))
-        .send()
-        .await
-        .unwrap();
-    let created: serde_json::Value = serde_json::from_str(&expect_status(created, 201).await).unwrap();
+    let (machine_id, _secret) = t.machine_client("trips:read").await;
     let (_, challenge) = pkce_pair();
     let response = t
         .http
         .get(t.url("/oauth/authorize"))
-        .query(&authorize_query(created["client_id"].as_str().unwrap(), REDIRECT, &challenge))
+        .query(&authorize_query(&machine_id, REDIRECT, &challenge))
         .send()
         .await
         .unwrap();

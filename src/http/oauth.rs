@@ -358,27 +358,36 @@ struct TokenOnly {
     client_secret: Option<String>,
 }
 
+/// The form of revocation and introspection: the token and who asks (RFC 7009 §2.1, RFC 7662 §2.1).
+fn token_and_client(
+    headers: &HeaderMap,
+    form: Result<Form<TokenOnly>, FormRejection>,
+) -> Result<(Option<String>, ClientCredentials), Box<Response>> {
+    let body = form.map_err(|rejection| Box::new(form_error(rejection)))?.0;
+    let creds = client_credentials(headers, body.client_id, body.client_secret)
+        .map_err(|e| Box::new(oauth_error(&e)))?;
+    Ok((body.token, creds))
+}
+
+fn token_required() -> Response {
+    oauth_error(&OAuthError::InvalidRequest("token is required".into()))
+}
+
 async fn revoke(
     State(state): State<AppState>,
     Extension(via): Extension<Via>,
     headers: HeaderMap,
     form: Result<Form<TokenOnly>, FormRejection>,
 ) -> Response {
-    let body = match form {
-        Ok(Form(b)) => b,
-        Err(rejection) => return form_error(rejection),
-    };
-    let creds = match client_credentials(&headers, body.client_id, body.client_secret) {
-        Ok(c) => c,
-        Err(e) => return oauth_error(&e),
+    let (token, creds) = match token_and_client(&headers, form) {
+        Ok(parsed) => parsed,
+        Err(response) => return *response,
     };
     let key = creds.client_id.clone().map_or_else(|| via_key(&via), |id| format!("client:{id}"));
     if let Err(limited) = check_rate(&state.oauth_limits.revoke, key) {
         return *limited;
     }
-    let Some(token) = body.token else {
-        return oauth_error(&OAuthError::InvalidRequest("token is required".into()));
-    };
+    let Some(token) = token else { return token_required() };
     match state.oauth.revoke(token, creds).await {
         Ok(_) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")]).into_response(),
         Err(e) => oauth_error(&e),
@@ -390,17 +399,11 @@ async fn introspect(
     headers: HeaderMap,
     form: Result<Form<TokenOnly>, FormRejection>,
 ) -> Response {
-    let body = match form {
-        Ok(Form(b)) => b,
-        Err(rejection) => return form_error(rejection),
+    let (token, creds) = match token_and_client(&headers, form) {
+        Ok(parsed) => parsed,
+        Err(response) => return *response,
     };
-    let creds = match client_credentials(&headers, body.client_id, body.client_secret) {
-        Ok(c) => c,
-        Err(e) => return oauth_error(&e),
-    };
-    let Some(token) = body.token else {
-        return oauth_error(&OAuthError::InvalidRequest("token is required".into()));
-    };
+    let Some(token) = token else { return token_required() };
     match state.oauth.introspect(token, creds).await {
         Ok(result) => no_store(result),
         Err(e) => oauth_error(&e),
