@@ -91,18 +91,13 @@ fn redirect_with(redirect_uri: &str, params: &[(&str, &str)], state: Option<&str
     url.to_string()
 }
 
-fn redirect_error(
-    redirect_uri: &str,
-    error: &OAuthError,
-    state: Option<&str>,
-    issuer: &str,
-) -> AuthorizeOutcome {
-    AuthorizeOutcome::Redirect(redirect_with(
+fn error_location(redirect_uri: &str, error: &OAuthError, state: Option<&str>, issuer: &str) -> String {
+    redirect_with(
         redirect_uri,
         &[("error", &error.code()), ("error_description", error.description())],
         state,
         issuer,
-    ))
+    )
 }
 
 /// Picks the redirect URI: the requested one if it matches a registered one; none given is
@@ -199,7 +194,9 @@ impl OAuth {
         })();
         let (resource, scopes) = match checked {
             Ok(v) => v,
-            Err(e) => return Ok(redirect_error(&redirect_uri, &e, state, issuer)),
+            Err(e) => {
+                return Ok(AuthorizeOutcome::Redirect(error_location(&redirect_uri, &e, state, issuer)));
+            }
         };
         let challenge = req.code_challenge.clone().unwrap_or_default();
 
@@ -416,11 +413,8 @@ impl OAuth {
             "denied" => {
                 self.complete(&id, now).await?;
                 let error = OAuthError::AccessDenied("the owner denied the request".into());
-                let AuthorizeOutcome::Redirect(location) =
-                    redirect_error(&pending.redirect_uri, &error, pending.state.as_deref(), &pending.issuer)
-                else {
-                    return Err(OAuthError::Server("unreachable".into()));
-                };
+                let location =
+                    error_location(&pending.redirect_uri, &error, pending.state.as_deref(), &pending.issuer);
                 Ok(PollOutcome::Redirect { location })
             }
             _approved => {
