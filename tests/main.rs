@@ -27,6 +27,8 @@ mod api_ops;
 mod ops_support;
 // Trip operations: update (dates keep day content), delete, members, access rules.
 mod ops_trips;
+// copy_trip: deep equality with the source modulo ids, progress reset, date shift, access.
+mod ops_copy;
 // Place operations: categories, places with filters, user-scoped tags, access rules.
 mod ops_places;
 // Day planning: days, assignments (dense positions, times, participants), notes, summary.

@@ -18,6 +18,7 @@ pub mod reservations;
 pub mod settlement;
 pub mod tags;
 pub mod todos;
+pub mod trip_copy;
 pub mod trips;
 
 use std::cell::RefCell;

@@ -7,6 +7,7 @@ use super::ops;
 use crate::auth::scopes::Scope;
 use crate::domain::common::Deleted;
 use crate::domain::members::{self, AddTripMemberInput, MemberList, RemoveTripMemberInput};
+use crate::domain::trip_copy::{self, CopyTripInput};
 use crate::domain::trips::{
     self, CreateTripInput, ListTripsInput, Trip, TripIdInput, TripSummary, UpdateTripInput,
 };
@@ -96,6 +97,24 @@ ops! {
         output: Deleted,
         run: trips::delete_trip,
         examples: [r#"{"trip_id": 1}"#],
+    }
+    CopyTrip {
+        name: "copy_trip",
+        title: "Copy trip",
+        description: "Duplicate a trip you can see into a new trip you own: days, places, the day-by-day \
+            itinerary (times, participants, day notes), accommodations, reservations, the budget with its splits, \
+            packing (bags and items, all reset to unchecked), to-dos (reset to open) and collab notes. The \
+            source's owner and members become members of the copy; share links are not copied. Give start_date \
+            (YYYY-MM-DD) to move the copy in time: every date in it (days, reservations, expenses, to-do due \
+            dates) shifts by the same number of days. Returns the new trip with its id.",
+        scope: Some(Scope::TripsWrite),
+        addon: None,
+        kind: Write,
+        idempotent: false,
+        input: CopyTripInput,
+        output: Trip,
+        run: trip_copy::copy_trip,
+        examples: [r#"{"trip_id": 1}"#, r#"{"trip_id": 1, "title": "Kyoto again", "start_date": "2028-04-01"}"#],
     }
     ListTripMembers {
         name: "list_trip_members",
