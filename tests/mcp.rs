@@ -1,7 +1,8 @@
 //! `/mcp` over real HTTP: the rmcp client on both protocol eras (2025-11-25 sessions and
 //! stateless 2026-07-28); 401 + `WWW-Authenticate` shape; audience binding; scope gating with
 //! 403 `insufficient_scope`; the static-token notice; argument errors as tool errors; rate
-//! limit; session cap; idle expiry on a manual clock; revocation ending live sessions.
+//! limit; session cap; idle expiry on a manual clock; revocation ending live sessions; prompts
+//! rendered from live data.
 
 use std::sync::Arc;
 
@@ -434,6 +435,55 @@ async fn every_resource_and_template_reads_for_a_real_trip() {
     let missing =
         client.read_resource(rmcp::model::ReadResourceRequestParams::new("trek://trips/999999/budget")).await;
     assert!(missing.is_err());
+    client.cancel().await.unwrap();
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn prompts_carry_the_live_sections_they_need() {
+    let t = TestServer::start().await;
+    let token = t.machine_token("trips:read trips:write budget:write packing:write", None).await;
+    let client = ().serve(transport!(t, &token)).await.unwrap();
+    let call = async |name: &str, arguments: serde_json::Value| {
+        let result = client
+            .call_tool(CallToolRequestParams::new(name.to_owned()).with_arguments(args(arguments)))
+            .await
+            .unwrap();
+        assert_ne!(result.is_error, Some(true), "{name}: {result:?}");
+        result.structured_content.unwrap()
+    };
+    let trip =
+        call("create_trip", json!({"title": "Kyoto", "start_date": "2027-04-01", "end_date": "2027-04-02"}))
+            .await;
+    let id = trip["id"].as_i64().unwrap();
+    call(
+        "create_budget_item",
+        json!({"trip_id": id, "name": "Ryokan Sakura", "category": "Stay", "total_price": "480.00"}),
+    )
+    .await;
+    call("create_packing_item", json!({"trip_id": id, "name": "Rain poncho", "category": "Clothes"})).await;
+
+    let prompt = async |name: &str| {
+        let params = rmcp::model::GetPromptRequestParams::new(name)
+            .with_arguments(args(json!({"trip_id": id.to_string()})));
+        let result = client.get_prompt(params).await.unwrap();
+        serde_json::to_string(&result.messages).unwrap()
+    };
+    let budget = prompt("budget-overview").await;
+    assert!(budget.contains("Ryokan Sakura") && budget.contains("480.00"), "{budget}");
+    assert!(!budget.contains("Rain poncho"), "the budget prompt carries no packing list");
+    let packing = prompt("packing-list").await;
+    assert!(packing.contains("Rain poncho") && packing.contains("2027-04-02"), "{packing}");
+    assert!(!packing.contains("Ryokan Sakura"), "the packing prompt carries no budget");
+    let summary = prompt("trip-summary").await;
+    assert!(summary.contains("Rain poncho") && summary.contains("Ryokan Sakura"));
+
+    // A changed trip changes the next rendering: nothing is cached.
+    call("create_packing_item", json!({"trip_id": id, "name": "Hand warmers", "category": "Clothes"})).await;
+    assert!(prompt("packing-list").await.contains("Hand warmers"));
+    // Bad arguments are protocol errors naming the argument.
+    let missing = client.get_prompt(rmcp::model::GetPromptRequestParams::new("packing-list")).await;
+    assert!(format!("{missing:?}").contains("trip_id"), "{missing:?}");
     client.cancel().await.unwrap();
     t.stop().await;
 }

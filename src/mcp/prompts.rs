@@ -12,6 +12,9 @@ pub struct PromptDef {
     pub static_tokens_only: bool,
     /// What the assistant is asked to do with the trip.
     pub task: &'static str,
+    /// The parts of `get_trip_summary` the task needs (all when empty), so a budget question
+    /// does not spend the assistant's context on the itinerary.
+    pub sections: &'static [&'static str],
 }
 
 const TRIP_ID: &[(&str, &str)] = &[("trip_id", "The trip's id (see list_trips)")];
@@ -25,6 +28,7 @@ pub const PROMPTS: &[PromptDef] = &[
         static_tokens_only: false,
         task: "Summarise this trip for me day by day: where I am, what is planned and when, and anything that \
                looks unplanned or double-booked.",
+        sections: &[],
     },
     PromptDef {
         name: "packing-list",
@@ -34,6 +38,7 @@ pub const PROMPTS: &[PromptDef] = &[
         static_tokens_only: false,
         task: "Suggest a packing list for this trip, grouped by category, based on its dates, places and plans. \
                Mention what is already on my list and offer to add the rest with the packing tools.",
+        sections: &["trip", "members", "days", "places", "accommodations", "reservations", "packing"],
     },
     PromptDef {
         name: "budget-overview",
@@ -43,6 +48,7 @@ pub const PROMPTS: &[PromptDef] = &[
         static_tokens_only: false,
         task: "Give me an overview of this trip's budget: totals by category, per person, and the transfers \
                that would settle it.",
+        sections: &["trip", "members", "budget"],
     },
     PromptDef {
         name: "token_auth_notice",
@@ -51,16 +57,21 @@ pub const PROMPTS: &[PromptDef] = &[
         arguments: &[],
         static_tokens_only: true,
         task: "",
+        sections: &[],
     },
 ];
 
-/// The prompt's text, with the trip's current data when it takes one.
-pub fn render(def: &PromptDef, trip: Option<&Value>) -> String {
+/// The prompt's text, with the trip's current data (the sections it needs) when it takes one.
+pub fn render(def: &PromptDef, trip: Option<Value>) -> String {
     match trip {
+        Some(Value::Object(mut summary)) if !def.sections.is_empty() => {
+            summary.retain(|key, _| def.sections.contains(&key.as_str()));
+            render(&PromptDef { sections: &[], ..*def }, Some(Value::Object(summary)))
+        }
         Some(trip) => format!(
             "{}\n\nHere is the trip as Trek has it now (JSON):\n```json\n{}\n```",
             def.task,
-            serde_json::to_string_pretty(trip).unwrap_or_default()
+            serde_json::to_string_pretty(&trip).unwrap_or_default()
         ),
         None => super::service::STATIC_TOKEN_NOTICE.to_owned(),
     }

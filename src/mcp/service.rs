@@ -291,7 +291,7 @@ impl ServerHandler for TrekMcp {
             }
             None => None,
         };
-        let text = super::prompts::render(def, trip.as_ref());
+        let text = super::prompts::render(def, trip);
         Ok(GetPromptResult::new(vec![PromptMessage::new_text(Role::User, text)])
             .with_description(def.description)
             .into())
