@@ -460,3 +460,54 @@ async fn ids_must_belong_to_the_trip_and_strangers_see_nothing() {
     let all = env.ok("list_reservations", json!({"trip_id": trip})).await;
     assert_eq!(all["reservations"].as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn stays_removed_with_their_place_or_day_are_announced() {
+    let env = Env::new().await;
+    let (trip, days, hotel) = trip_with_hotel(&env).await;
+    let reservation = env
+        .ok(
+            "create_reservation",
+            json!({"trip_id": trip, "type": "hotel", "title": "Granvia", "place_id": hotel,
+                   "start_day_id": days[0], "end_day_id": days[2]}),
+        )
+        .await;
+    let stay = env
+        .ok(
+            "create_accommodation",
+            json!({"trip_id": trip, "place_id": hotel, "start_day_id": days[1], "end_day_id": days[2]}),
+        )
+        .await;
+
+    // Deleting the check-out day takes both stays with it; both are announced.
+    let (_, changes) = env.call("delete_day", json!({"trip_id": trip, "day_id": days[2]})).await.unwrap();
+    let gone: Vec<i64> = changes.iter().filter(|c| c.entity == "accommodation").map(|c| c.id).collect();
+    assert_eq!(gone.len(), 2, "{changes:?}");
+    assert!(gone.contains(&stay["id"].as_i64().unwrap()));
+    assert!(changes.iter().all(|c| c.entity != "accommodation" || c.action == ChangeAction::Deleted));
+    // The hotel reservation stays, now without a stay.
+    let kept = env.ok("list_reservations", json!({"trip_id": trip})).await;
+    let kept = kept["reservations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == reservation["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(kept["accommodation_id"], Value::Null, "{kept}");
+
+    // Deleting the place of a stay announces it too.
+    let stay = env
+        .ok(
+            "create_accommodation",
+            json!({"trip_id": trip, "place_id": hotel, "start_day_id": days[0], "end_day_id": days[1]}),
+        )
+        .await;
+    let (_, changes) = env.call("delete_place", json!({"trip_id": trip, "place_id": hotel})).await.unwrap();
+    assert!(
+        changes.iter().any(|c| c.entity == "accommodation"
+            && c.id == stay["id"].as_i64().unwrap()
+            && c.action == ChangeAction::Deleted),
+        "{changes:?}"
+    );
+}

@@ -72,6 +72,21 @@ pub fn accommodations_of(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Stays that go when a place or a day is deleted (the foreign keys cascade): the ids to
+/// announce as deleted. Pass the place or the day being removed.
+pub fn stays_removed_with(
+    cx: &Ctx<'_>,
+    place_id: Option<i64>,
+    day_id: Option<i64>,
+) -> Result<Vec<i64>, DomainError> {
+    let mut stmt = cx.conn.prepare_cached(
+        "SELECT id FROM accommodations
+         WHERE place_id = ?1 OR start_day_id = ?2 OR end_day_id = ?2 ORDER BY id",
+    )?;
+    let ids = stmt.query_map(params![place_id, day_id], |r| r.get(0))?;
+    Ok(ids.collect::<Result<_, _>>()?)
+}
+
 /// One accommodation of a trip; `NotFound` when it is not in that trip.
 pub fn get_accommodation(cx: &Ctx<'_>, trip_id: i64, id: i64) -> Result<Accommodation, DomainError> {
     accommodations_of(cx, trip_id, Some(id))?.pop().ok_or(DomainError::NotFound { what: "accommodation", id })

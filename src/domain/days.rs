@@ -156,8 +156,12 @@ pub struct DayIdInput {
 pub fn delete_day(cx: &Ctx<'_>, input: DayIdInput) -> Result<Deleted, DomainError> {
     ensure_visible(cx, input.trip_id)?;
     ensure_day_in_trip(cx, input.trip_id, input.day_id)?;
+    let stays = super::accommodations::stays_removed_with(cx, None, Some(input.day_id))?;
     cx.conn.execute("DELETE FROM days WHERE id = ?1", [input.day_id])?;
     renumber_days(cx, input.trip_id)?;
+    for id in stays {
+        cx.changed("accommodation", ChangeAction::Deleted, id, Some(input.trip_id));
+    }
     cx.changed("day", ChangeAction::Deleted, input.day_id, Some(input.trip_id));
     Ok(Deleted::new(input.day_id))
 }

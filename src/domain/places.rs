@@ -599,10 +599,14 @@ pub fn delete_place(cx: &Ctx<'_>, input: PlaceIdInput) -> Result<Deleted, Domain
         .prepare_cached("SELECT id FROM day_assignments WHERE place_id = ?1")?
         .query_map([input.place_id], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
+    let stays = super::accommodations::stays_removed_with(cx, Some(input.place_id), None)?;
     cx.conn.execute("DELETE FROM places WHERE id = ?1", [input.place_id])?;
     renumber_assignments(cx, input.trip_id)?;
     for id in assignments {
         cx.changed("assignment", ChangeAction::Deleted, id, Some(input.trip_id));
+    }
+    for id in stays {
+        cx.changed("accommodation", ChangeAction::Deleted, id, Some(input.trip_id));
     }
     cx.changed("place", ChangeAction::Deleted, input.place_id, Some(input.trip_id));
     Ok(Deleted::new(input.place_id))
