@@ -43,3 +43,5 @@ mod ops_bookings;
 mod ops_todos;
 // Atlas: visited countries (ISO 3166-1 alpha-2) and the bucket list, per user.
 mod ops_atlas;
+// The seed's Kyoto example through MCP tool calls, checked in get_trip_summary.
+mod scenario_kyoto;
