@@ -32,6 +32,10 @@ pub const OWNER_SESSION_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 pub const READ_CONNECTIONS: usize = 4;
 /// How long SQLite waits on a locked database before giving up.
 pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often the server takes its automatic backup of the database.
+pub const BACKUP_INTERVAL: Duration = Duration::from_secs(24 * 3600);
+/// Backups kept of each kind (daily, pre-migration, pre-restore); older ones are removed.
+pub const BACKUPS_KEPT_PER_KIND: usize = 7;
 /// OAuth access tokens (`trekoa_`) live this long.
 pub const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(3600);
 /// OAuth refresh tokens (`trekrf_`) live this long from their last rotation (rolling).

@@ -103,6 +103,7 @@ impl Server {
         );
         mcp.load_enabled(&store).await?;
         mcp.spawn_housekeeping();
+        spawn_daily_backups(store.path().to_path_buf(), clock.clone(), cancel.clone());
         let state = AppState {
             oauth,
             events,
@@ -208,6 +209,29 @@ impl Server {
         self.cancel.cancel();
         self.wait().await
     }
+}
+
+/// Takes the daily backup when one is due: at start and then every hour (a laptop that sleeps
+/// through midnight still gets its backup when it wakes).
+fn spawn_daily_backups(db: PathBuf, clock: SharedClock, cancel: CancellationToken) {
+    const CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+    tokio::spawn(async move {
+        loop {
+            let (path, now) = (db.clone(), clock.now());
+            match tokio::task::spawn_blocking(move || crate::store::backups::daily_if_due(&path, now)).await {
+                Ok(Ok(Some(backup))) => {
+                    tracing::info!(path = %backup.path.display(), bytes = backup.bytes, "daily backup taken")
+                }
+                Ok(Ok(None)) => {}
+                Ok(Err(error)) => tracing::warn!(%error, "daily backup failed; retrying in an hour"),
+                Err(error) => tracing::warn!(%error, "daily backup task failed"),
+            }
+            tokio::select! {
+                () = cancel.cancelled() => break,
+                () = tokio::time::sleep(CHECK_EVERY) => {}
+            }
+        }
+    });
 }
 
 fn write_instance_file(config: &Config, info: &InstanceInfo) {

@@ -13,6 +13,8 @@ mod http_guard;
 mod owner_session;
 // Store: migrations on restart, integrity check and backup through the CLI.
 mod store;
+// Backups (daily, pre-migration, retention), damaged-file refusal, restore, full disk.
+mod backups;
 // The real `trek` binary: taken port, login-link, db commands, graceful shutdown.
 mod cli;
 // OAuth happy paths: discovery, registration kinds, code flow with consent, grants, CLI.

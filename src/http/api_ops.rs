@@ -78,6 +78,9 @@ impl From<OpError> for ApiError {
             OpError::Domain(DomainError::Conflict(_) | DomainError::Limit { .. }) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", message)
             }
+            OpError::Domain(DomainError::Store(crate::store::StoreError::DiskFull)) => {
+                ApiError::new(StatusCode::INSUFFICIENT_STORAGE, "disk_full", message)
+            }
             OpError::Domain(other) => ApiError::internal(&other),
         }
     }

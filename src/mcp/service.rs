@@ -162,6 +162,10 @@ impl ServerHandler for TrekMcp {
                 }
                 result
             }
+            // A full disk is the user's to fix: say so (the write was rolled back).
+            Err(
+                e @ OpError::Domain(crate::domain::DomainError::Store(crate::store::StoreError::DiskFull)),
+            ) => error_result(e.to_string(), &access),
             Err(OpError::Domain(crate::domain::DomainError::Store(e))) => {
                 tracing::error!(tool = %name, error = %e, "tool failed on storage");
                 error_result(

@@ -36,6 +36,14 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Brings a fresh file to an older schema `version` (upgrade tests build "an older Trek's" file
+/// with it).
+#[doc(hidden)]
+pub fn migrate_to_version(conn: &mut Connection, version: usize) -> Result<(), StoreError> {
+    migrations().to_version(conn, version)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 //! thread over a channel (the tokio-rusqlite design), reads run on the blocking pool with a
 //! connection checked out of a small pool. Every write is one `BEGIN IMMEDIATE` transaction.
 
+pub mod backups;
 mod migrations;
 pub mod oauth;
 pub mod owner;
@@ -19,14 +20,27 @@ use tokio::sync::{Semaphore, oneshot};
 
 use crate::config::{READ_CONNECTIONS, SQLITE_BUSY_TIMEOUT};
 
-pub use migrations::{SCHEMA_VERSION, migrate};
+pub use migrations::{SCHEMA_VERSION, migrate, migrate_to_version};
 
 /// Something went wrong below the domain: SQLite, a migration, or the store is shut down.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+    #[error(
+        "the disk is full: this change was not saved (nothing already saved was lost); free some space and try again"
+    )]
+    DiskFull,
+    #[error(
+        "database {} is damaged ({reason}) and was left untouched; {}",
+        path.display(),
+        match backup {
+            Some(b) => format!("restore the latest good backup with `trek db restore {}`", b.display()),
+            None => "no good backup was found; `trek db check` shows what is wrong".to_owned(),
+        }
+    )]
+    Damaged { path: PathBuf, reason: String, backup: Option<PathBuf> },
     #[error("database migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
     #[error(
@@ -38,6 +52,27 @@ pub enum StoreError {
     DataDir { path: PathBuf, source: std::io::Error },
     #[error("the database is closed")]
     Closed,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => Self::DiskFull,
+            _ => Self::Sqlite(e),
+        }
+    }
+}
+
+/// Whether SQLite says the file is not a (healthy) database.
+fn is_damage(e: &StoreError) -> bool {
+    let code = match e {
+        StoreError::Sqlite(e) => e.sqlite_error_code(),
+        StoreError::Migration(rusqlite_migration::Error::RusqliteError { err, .. }) => {
+            err.sqlite_error_code()
+        }
+        _ => None,
+    };
+    matches!(code, Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase))
 }
 
 type WriteJob = Box<dyn FnOnce(&mut Connection) + Send>;
@@ -84,15 +119,36 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
 }
 
 impl Store {
-    /// Opens the database at `path`, applies pending migrations and starts the writer thread.
-    /// A file written by a newer Trek is refused and left untouched.
+    /// Opens the database at `path`, backs it up if migrations are pending, applies them and
+    /// starts the writer thread. A file written by a newer Trek, or a damaged one, is refused
+    /// and left untouched (the error names the latest good backup).
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
                 .map_err(|source| StoreError::DataDir { path: dir.to_path_buf(), source })?;
         }
-        let mut writer = open_connection(path)?;
-        migrate(&mut writer, path)?;
+        let open_and_migrate = || -> Result<Connection, StoreError> {
+            let mut writer = open_connection(path)?;
+            let found: i64 = writer.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if found > 0 && found < SCHEMA_VERSION {
+                let now = time::OffsetDateTime::now_utc().unix_timestamp();
+                let backup = backups::take(path, backups::Kind::PreMigration, now)?;
+                tracing::info!(from = found, to = SCHEMA_VERSION, backup = %backup.path.display(), "migrating the database");
+            }
+            migrate(&mut writer, path)?;
+            Ok(writer)
+        };
+        let mut writer = open_and_migrate().map_err(|e| {
+            if is_damage(&e) {
+                StoreError::Damaged {
+                    path: path.to_path_buf(),
+                    reason: e.to_string(),
+                    backup: backups::latest_good(path),
+                }
+            } else {
+                e
+            }
+        })?;
 
         let mut readers = Vec::with_capacity(READ_CONNECTIONS);
         for _ in 0..READ_CONNECTIONS {

@@ -1,0 +1,227 @@
+//! Automatic backups of the database: one before every migration, one a day while serving, one
+//! before every restore; retention per kind; listing; verified restore.
+//!
+//! Backups are plain SQLite files in `<data dir>/backups/`, named
+//! `trek-<kind>-<YYYYMMDDTHHMMSSZ>.db`, written with SQLite's online backup API (consistent
+//! while the server writes) to a temporary name and renamed, so a half-written backup never
+//! looks like a good one.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+use super::{SCHEMA_VERSION, StoreError};
+use crate::clock::UnixTime;
+use crate::config::{BACKUP_INTERVAL, BACKUPS_KEPT_PER_KIND, SQLITE_BUSY_TIMEOUT};
+
+/// Why a backup was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Daily,
+    PreMigration,
+    PreRestore,
+}
+
+impl Kind {
+    const ALL: [Kind; 3] = [Kind::Daily, Kind::PreMigration, Kind::PreRestore];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Daily => "daily",
+            Kind::PreMigration => "pre-migration",
+            Kind::PreRestore => "pre-restore",
+        }
+    }
+}
+
+/// One backup file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Backup {
+    pub path: PathBuf,
+    pub kind: Kind,
+    /// When it was taken (from its name), Unix seconds.
+    pub taken_at: UnixTime,
+    pub bytes: u64,
+}
+
+/// `<data dir>/backups` for the database at `db`.
+pub fn dir_for(db: &Path) -> PathBuf {
+    db.parent().unwrap_or(Path::new(".")).join("backups")
+}
+
+const STAMP: &[time::format_description::FormatItem<'static>] =
+    format_description!("[year][month][day]T[hour][minute][second]Z");
+
+fn stamp(at: UnixTime) -> String {
+    OffsetDateTime::from_unix_timestamp(at)
+        .ok()
+        .and_then(|t| t.format(STAMP).ok())
+        .unwrap_or_else(|| at.to_string())
+}
+
+fn file_name(kind: Kind, at: UnixTime) -> String {
+    format!("trek-{}-{}.db", kind.label(), stamp(at))
+}
+
+fn parse_name(name: &str) -> Option<(Kind, UnixTime)> {
+    let rest = name.strip_prefix("trek-")?.strip_suffix(".db")?;
+    Kind::ALL.into_iter().find_map(|kind| {
+        let stamp = rest.strip_prefix(kind.label())?.strip_prefix('-')?;
+        let at = time::PrimitiveDateTime::parse(stamp, STAMP).ok()?.assume_utc().unix_timestamp();
+        Some((kind, at))
+    })
+}
+
+/// Every backup of the database at `db`, newest first.
+pub fn list(db: &Path) -> Vec<Backup> {
+    let Ok(entries) = std::fs::read_dir(dir_for(db)) else { return Vec::new() };
+    let mut backups: Vec<Backup> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let (kind, taken_at) = parse_name(entry.file_name().to_str()?)?;
+            let bytes = entry.metadata().ok()?.len();
+            Some(Backup { path: entry.path(), kind, taken_at, bytes })
+        })
+        .collect();
+    backups.sort_by(|a, b| b.taken_at.cmp(&a.taken_at).then_with(|| b.path.cmp(&a.path)));
+    backups
+}
+
+/// Opens `path` read-only and checks it is a healthy Trek database this build can open:
+/// `PRAGMA quick_check` is ok and its schema is not newer than ours. Returns its version.
+pub fn verify(path: &Path) -> Result<i64, StoreError> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    conn.busy_timeout(SQLITE_BUSY_TIMEOUT)?;
+    let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    if check != "ok" {
+        return Err(StoreError::Damaged { path: path.to_path_buf(), reason: check, backup: None });
+    }
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::TooNew { path: path.to_path_buf(), found: version, known: SCHEMA_VERSION });
+    }
+    if version == 0 {
+        return Err(StoreError::Damaged {
+            path: path.to_path_buf(),
+            reason: "not a Trek database (no schema)".into(),
+            backup: None,
+        });
+    }
+    Ok(version)
+}
+
+/// The newest backup that passes [`verify`], if any.
+pub fn latest_good(db: &Path) -> Option<PathBuf> {
+    list(db).into_iter().map(|b| b.path).find(|path| verify(path).is_ok())
+}
+
+/// Copies the database at `db` into a new backup of `kind` and prunes that kind to
+/// `BACKUPS_KEPT_PER_KIND`. Blocking: call it off the async runtime.
+pub fn take(db: &Path, kind: Kind, now: UnixTime) -> Result<Backup, StoreError> {
+    let dir = dir_for(db);
+    std::fs::create_dir_all(&dir).map_err(|source| StoreError::DataDir { path: dir.clone(), source })?;
+    let dest = dir.join(file_name(kind, now));
+    let partial = dest.with_extension("db.partial");
+    let source = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    source.busy_timeout(SQLITE_BUSY_TIMEOUT)?;
+    source.backup(rusqlite::MAIN_DB, &partial, None)?;
+    std::fs::rename(&partial, &dest).map_err(|source| StoreError::DataDir { path: dest.clone(), source })?;
+    prune(db, kind);
+    let bytes = std::fs::metadata(&dest).map(|m| m.len()).unwrap_or(0);
+    Ok(Backup { path: dest, kind, taken_at: now, bytes })
+}
+
+/// Removes the oldest backups of `kind` beyond the retention count. Best effort: a file that
+/// cannot be removed stays and is retried next time.
+fn prune(db: &Path, kind: Kind) {
+    for old in list(db).into_iter().filter(|b| b.kind == kind).skip(BACKUPS_KEPT_PER_KIND) {
+        if let Err(error) = std::fs::remove_file(&old.path) {
+            tracing::warn!(path = %old.path.display(), %error, "could not remove an old backup");
+        }
+    }
+}
+
+/// Takes the daily backup when the newest one is older than `BACKUP_INTERVAL` (or missing).
+/// Returns the backup taken, if one was due.
+pub fn daily_if_due(db: &Path, now: UnixTime) -> Result<Option<Backup>, StoreError> {
+    let newest = list(db).into_iter().find(|b| b.kind == Kind::Daily).map(|b| b.taken_at);
+    let interval = i64::try_from(BACKUP_INTERVAL.as_secs()).unwrap_or(i64::MAX);
+    if newest.is_some_and(|at| now - at < interval && at <= now) {
+        return Ok(None);
+    }
+    take(db, Kind::Daily, now).map(Some)
+}
+
+/// What a restore did.
+#[derive(Debug)]
+pub struct Restored {
+    /// The copy of the replaced database (a pre-restore backup, or the damaged file set aside).
+    pub previous: Option<PathBuf>,
+    pub schema_version: i64,
+}
+
+/// Replaces the database at `db` with the backup `from` after verifying it. The current file is
+/// kept first: as a pre-restore backup when it is readable, else moved aside as
+/// `trek-damaged-<stamp>.db`. Must not run while a server has the database open.
+pub fn restore(db: &Path, from: &Path, now: UnixTime) -> Result<Restored, StoreError> {
+    let schema_version = verify(from)?;
+    let previous = if db.exists() {
+        match verify(db) {
+            Ok(_) => Some(take(db, Kind::PreRestore, now)?.path),
+            Err(_) => {
+                // Not named like a backup: it must never be offered as one.
+                let aside = dir_for(db).join(format!("trek-damaged-{}.db", stamp(now)));
+                std::fs::create_dir_all(dir_for(db))
+                    .and_then(|()| std::fs::rename(db, &aside))
+                    .map_err(|source| StoreError::DataDir { path: aside.clone(), source })?;
+                Some(aside)
+            }
+        }
+    } else {
+        None
+    };
+    let partial = db.with_extension("db.restoring");
+    {
+        let source = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        source.backup(rusqlite::MAIN_DB, &partial, None)?;
+    }
+    // The old WAL belongs to the old file: replaying it onto the restored one would corrupt it.
+    for suffix in ["-wal", "-shm"] {
+        let mut side = db.as_os_str().to_owned();
+        side.push(suffix);
+        match std::fs::remove_file(PathBuf::from(side)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(StoreError::DataDir { path: db.to_path_buf(), source: e });
+            }
+            _ => {}
+        }
+    }
+    std::fs::rename(&partial, db).map_err(|source| StoreError::DataDir { path: db.to_path_buf(), source })?;
+    Ok(Restored { previous, schema_version })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_foreign_files_are_ignored() {
+        for kind in Kind::ALL {
+            let name = file_name(kind, 1_799_997_600);
+            assert_eq!(parse_name(&name), Some((kind, 1_799_997_600)), "{name}");
+        }
+        assert_eq!(file_name(Kind::Daily, 1_799_997_600), "trek-daily-20270115T080000Z.db");
+        for foreign in [
+            "trek.db",
+            "trek-daily-.db",
+            "trek-weekly-20270115T080000Z.db",
+            "notes.txt",
+            "trek-daily-20271315T080000Z.db",
+        ] {
+            assert_eq!(parse_name(foreign), None, "{foreign}");
+        }
+    }
+}
