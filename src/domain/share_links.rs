@@ -58,7 +58,8 @@ pub struct ShareLink {
     pub trip_id: i64,
     /// The secret part of the link; anyone who has it can read what the flags allow.
     pub token: String,
-    /// `/share/{token}`: append it to Trek's address (local or public URL) to get the link.
+    /// `/share/{token}`: append it to Trek's local address to get the link (the address is not
+    /// known here).
     pub path: String,
     #[serde(flatten)]
     pub flags: ShareFlags,

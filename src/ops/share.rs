@@ -12,8 +12,8 @@ ops! {
         title: "Get share link",
         description: "Get the current public share link of a trip and its visibility flags (share_map, share_bookings, \
             share_packing, share_budget, share_collab); link is null when the trip is not shared. The link's \
-            path (/share/{token}) is relative: prepend Trek's address (the local URL, or the public URL when \
-            one is configured) to give the user a full link. Members may read it.",
+            path (/share/{token}) is relative: prepend Trek's local address (the one its UI is open on, \
+            e.g. http://127.0.0.1:7823) to give the user a full link. Members may read it.",
         scope: Some(Scope::TripsRead),
         addon: None,
         kind: Read,
@@ -32,7 +32,7 @@ ops! {
             (reservations and accommodations, without confirmation numbers), share_packing, share_budget \
             (items and totals) and share_collab (collab notes). A new link defaults to map and bookings on, \
             the rest off; on update, omitted flags keep their value. Owner only. Returns the link with a \
-            relative path (/share/{token}): prepend Trek's address to give the user a full link, and confirm \
+            relative path (/share/{token}): prepend Trek's local address to give the user a full link, and confirm \
             with the user before sharing budget or packing.",
         scope: Some(Scope::TripsShare),
         addon: None,
