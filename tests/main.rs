@@ -45,5 +45,9 @@ mod ops_bookings;
 mod ops_todos;
 // Atlas: visited countries (ISO 3166-1 alpha-2) and the bucket list, per user.
 mod ops_atlas;
+// Share links: defaults, update keeps the token, owner-only writes, scopes, cascade.
+mod ops_share;
+// The public share page and its JSON: flags vs sections, headers, 404s, no ids or emails.
+mod share_page;
 // The seed's Kyoto example through MCP tool calls, checked in get_trip_summary.
 mod scenario_kyoto;

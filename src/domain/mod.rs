@@ -16,6 +16,7 @@ pub mod packing;
 pub mod places;
 pub mod reservations;
 pub mod settlement;
+pub mod share_links;
 pub mod tags;
 pub mod todos;
 pub mod trip_copy;

@@ -376,31 +376,7 @@ pub struct TripIdInput {
 pub fn get_trip_summary(cx: &Ctx<'_>, input: TripIdInput) -> Result<TripSummary, DomainError> {
     let trip = get_trip(cx, input.trip_id)?;
     let members = super::members::members_of(cx, trip.id)?;
-    let mut assignments: HashMap<i64, Vec<Assignment>> = HashMap::new();
-    for a in assignments_of(cx, trip.id, None, None)? {
-        assignments.entry(a.day_id).or_default().push(a);
-    }
-    let mut notes: HashMap<i64, Vec<DayNote>> = HashMap::new();
-    for n in notes_of(cx, trip.id, None)? {
-        notes.entry(n.day_id).or_default().push(n);
-    }
-    let mut days = cx.conn.prepare_cached(
-        "SELECT id, position, date, title, notes FROM days WHERE trip_id = ?1 ORDER BY position, id",
-    )?;
-    let days = days
-        .query_map([trip.id], |r| {
-            let id: i64 = r.get(0)?;
-            Ok(DaySummary {
-                id,
-                position: r.get(1)?,
-                date: r.get(2)?,
-                title: r.get(3)?,
-                notes: r.get(4)?,
-                assignments: assignments.remove(&id).unwrap_or_default(),
-                day_notes: notes.remove(&id).unwrap_or_default(),
-            })
-        })?
-        .collect::<Result<_, _>>()?;
+    let days = days_of(cx, trip.id)?;
     let places = places_of(cx, trip.id)?;
     // Access was checked by `get_trip` above; the per-aggregate summaries trust it.
     Ok(TripSummary {
@@ -415,4 +391,35 @@ pub fn get_trip_summary(cx: &Ctx<'_>, input: TripIdInput) -> Result<TripSummary,
         days,
         places,
     })
+}
+
+/// Every day of a trip with its assignments and notes, in three queries (no access check:
+/// callers have done it). Shared by the summary and the public share view.
+pub(crate) fn days_of(cx: &Ctx<'_>, trip_id: i64) -> Result<Vec<DaySummary>, DomainError> {
+    let mut assignments: HashMap<i64, Vec<Assignment>> = HashMap::new();
+    for a in assignments_of(cx, trip_id, None, None)? {
+        assignments.entry(a.day_id).or_default().push(a);
+    }
+    let mut notes: HashMap<i64, Vec<DayNote>> = HashMap::new();
+    for n in notes_of(cx, trip_id, None)? {
+        notes.entry(n.day_id).or_default().push(n);
+    }
+    let mut days = cx.conn.prepare_cached(
+        "SELECT id, position, date, title, notes FROM days WHERE trip_id = ?1 ORDER BY position, id",
+    )?;
+    let days = days
+        .query_map([trip_id], |r| {
+            let id: i64 = r.get(0)?;
+            Ok(DaySummary {
+                id,
+                position: r.get(1)?,
+                date: r.get(2)?,
+                title: r.get(3)?,
+                notes: r.get(4)?,
+                assignments: assignments.remove(&id).unwrap_or_default(),
+                day_notes: notes.remove(&id).unwrap_or_default(),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(days)
 }

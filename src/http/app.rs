@@ -14,7 +14,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use super::guard::{self, AllowedOrigins};
-use super::{api, oauth, owner, paths, ui};
+use super::{api, oauth, owner, paths, share, ui};
 use crate::auth::oauth::OAuth;
 use crate::auth::owner_session::OwnerAuth;
 use crate::clock::SharedClock;
@@ -74,6 +74,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route(paths::HEALTHZ, get(healthz))
         .merge(ui::routes())
+        // Before the `/api` nest: `/api/share/{token}` is public, unlike the rest of `/api`.
+        .merge(share::routes())
         .merge(owner::routes())
         .merge(oauth::routes())
         .merge(state.mcp.routes(state.allowed.hosts()))

@@ -10,6 +10,7 @@ pub mod guard;
 mod oauth;
 mod owner;
 pub mod paths;
+mod share;
 mod ui;
 
 pub use app::{AppState, ServerInfo, app};

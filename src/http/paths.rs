@@ -10,6 +10,10 @@ pub const AUTH_LAUNCH: &str = "/auth/launch";
 pub const AUTH_LOGIN: &str = "/auth/login";
 pub const AUTH_LOGOUT: &str = "/auth/logout";
 
+/// The read-only page a share link opens, and the JSON it renders (no owner login).
+pub const SHARE_PAGE: &str = "/share/{token}";
+pub const API_SHARE: &str = "/api/share/{token}";
+
 pub const API_PREFIX: &str = "/api";
 pub const API_STATUS: &str = "/status";
 

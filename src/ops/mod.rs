@@ -10,6 +10,7 @@ mod days;
 mod notes;
 mod packing;
 mod places;
+mod share;
 mod todos;
 mod trips;
 
@@ -219,6 +220,7 @@ impl Registry {
     fn build() -> Self {
         let areas: &[&[&'static dyn DynOp]] = &[
             trips::OPS,
+            share::OPS,
             places::OPS,
             days::OPS,
             budget::OPS,

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_day_planning.sql"),
     include_str!("migrations/0006_budget_packing.sql"),
     include_str!("migrations/0007_bookings_todos_notes_atlas.sql"),
+    include_str!("migrations/0008_share_links.sql"),
 ];
 
 /// The schema version this build writes.
