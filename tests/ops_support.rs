@@ -9,7 +9,7 @@ use trek::ops::{OpError, registry};
 use trek::store::owner::{UserId, ensure_owner};
 use trek::store::{Store, StoreError};
 
-/// A fixed "now" for every call (2027-01-15T08:00:00Z): tests never read the clock.
+/// A fixed "now" for every call (2027-01-15T07:20:00Z): tests never read the clock.
 pub const NOW: i64 = 1_799_997_600;
 
 pub struct Env {

@@ -213,7 +213,7 @@ mod tests {
             let name = file_name(kind, 1_799_997_600);
             assert_eq!(parse_name(&name), Some((kind, 1_799_997_600)), "{name}");
         }
-        assert_eq!(file_name(Kind::Daily, 1_799_997_600), "trek-daily-20270115T080000Z.db");
+        assert_eq!(file_name(Kind::Daily, 1_799_997_600), "trek-daily-20270115T072000Z.db");
         for foreign in [
             "trek.db",
             "trek-daily-.db",
