@@ -43,6 +43,8 @@ mod ops_packing;
 mod ops_bookings;
 // To-dos (dense order, null clears, member assignees, category defaults) and collab notes.
 mod ops_todos;
+// iCalendar export: events, times, escaping and folding read back by another parser, access.
+mod ops_ics;
 // Atlas: visited countries (ISO 3166-1 alpha-2) and the bucket list, per user.
 mod ops_atlas;
 // Share links: defaults, update keeps the token, owner-only writes, scopes, cascade.

@@ -10,6 +10,7 @@ pub mod collab_notes;
 pub mod common;
 pub mod day_notes;
 pub mod days;
+pub mod ics;
 pub mod members;
 pub mod money;
 pub mod packing;

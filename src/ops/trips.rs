@@ -1,4 +1,5 @@
-//! Trip operations: navigation (always available) and trip lifecycle.
+//! Trip operations: navigation (always available), trip lifecycle, members and the iCalendar
+//! export.
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -6,6 +7,7 @@ use serde::Serialize;
 use super::ops;
 use crate::auth::scopes::Scope;
 use crate::domain::common::Deleted;
+use crate::domain::ics::{self, TripIcs};
 use crate::domain::members::{self, AddTripMemberInput, MemberList, RemoveTripMemberInput};
 use crate::domain::trip_copy::{self, CopyTripInput};
 use crate::domain::trips::{
@@ -158,5 +160,24 @@ ops! {
         output: MemberList,
         run: members::remove_trip_member,
         examples: [r#"{"trip_id": 1, "user_id": 2}"#],
+    }
+    ExportTripIcs {
+        name: "export_trip_ics",
+        title: "Export trip as iCalendar",
+        description: "Export a trip as iCalendar (RFC 5545) text for calendar apps. Returns an object with \
+            `ics` (the calendar text; save it unchanged as a .ics file, e.g. under `filename`, and import it), \
+            `filename` and `event_count`. Events: the trip's date range (all day), each place planned on a dated \
+            day (timed when the assignment has a start time, else all day), each reservation with a date (status \
+            tentative, confirmed or cancelled; confirmation number in the description) and each accommodation \
+            (all day, check-in through check-out day). Times are floating local times with no time zone, as trips \
+            have none. Undated days and reservations are left out. UIDs are stable, so re-importing updates events.",
+        scope: Some(Scope::TripsRead),
+        addon: None,
+        kind: Read,
+        idempotent: true,
+        input: TripIdInput,
+        output: TripIcs,
+        run: ics::export_trip_ics,
+        examples: [r#"{"trip_id": 1}"#],
     }
 }
