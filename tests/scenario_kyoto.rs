@@ -2,7 +2,8 @@
 //! and an OAuth machine token, only tool calls — create the trip, 16 places with real
 //! coordinates, a day-by-day itinerary with times, the hotel booked and linked to its
 //! accommodation days, restaurant reservations, a budget in EUR, a packing list, a pinned collab
-//! note, a day note per day, Japan marked visited — then `get_trip_summary` must hold all of it.
+//! note, a day note per day, Japan marked visited — then `get_trip_summary` must hold all of it
+//! and `export_trip_ics` must put it in a calendar.
 
 use rmcp::ServiceExt;
 use rmcp::model::CallToolRequestParams;
@@ -237,6 +238,18 @@ async fn an_assistant_builds_the_kyoto_trip_end_to_end() {
     assert_eq!(notes[0]["pinned"], true);
     let visited = me.call("list_visited_countries", json!({})).await;
     assert!(visited.to_string().contains("\"JP\""), "{visited}");
+
+    // And it goes into the user's calendar.
+    let calendar = me.call("export_trip_ics", json!({"trip_id": trip_id})).await;
+    let planned: usize = ITINERARY.iter().map(|day| day.len()).sum();
+    // The trip, every planned stop, the two dinners and the stay; the hotel booking too if dated.
+    assert!(
+        calendar["event_count"].as_u64().unwrap() >= (1 + planned + 2 + 1) as u64,
+        "{}",
+        calendar["event_count"]
+    );
+    let ics = calendar["ics"].as_str().unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.contains("Kaiseki at Gion Karyo"));
 
     me.client.cancel().await.unwrap();
     t.stop().await;
