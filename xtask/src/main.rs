@@ -2,6 +2,7 @@
 //!
 //! - `run`   install what is missing, build, start the desktop app (or the headless server)
 //! - `test`  install what the tests need and run every suite (what `.ci/run` calls)
+//! - `e2e NAME` one end-to-end suite alone (see `e2e::SUITES`)
 //! - `icons` regenerate `icons/` from `icons/icon.svg`
 
 mod bench;
@@ -25,10 +26,11 @@ fn main() -> std::process::ExitCode {
         Some("test") => test(&root),
         Some("icons") => icons::generate(&root),
         Some("bench") => bench::run(&root),
+        Some("e2e") => e2e::run_one(&root, args.get(1).map(String::as_str)),
         Some("desktop") => desktop::smoke_test(&root),
         Some("tidy") => tidy::check(&root),
         _ => {
-            eprintln!("usage: cargo xtask <run [-- trek serve args]|test|bench|desktop|icons|tidy>");
+            eprintln!("usage: cargo xtask <run [-- trek serve args]|test|e2e NAME|bench|desktop|icons|tidy>");
             return std::process::ExitCode::from(2);
         }
     };
@@ -73,11 +75,9 @@ fn test(root: &Path) -> Result<()> {
         cargo(root, &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])
     })?;
     step("unit and black-box tests", || cargo(root, &["test", "--workspace", "--locked"]))?;
-    step("UI consent in headless Chromium", || e2e::ui_consent(root))?;
-    step("UI trips in headless Chromium", || e2e::ui_trips(root))?;
-    step("official TypeScript SDK client", || e2e::ts_sdk(root))?;
-    step("mcp-remote over stdio", || e2e::mcp_remote(root))?;
-    step("MCP conformance suite", || e2e::conformance(root))?;
+    for suite in e2e::SUITES {
+        step(suite.title, || (suite.run)(root))?;
+    }
     step("desktop window under Xvfb", || desktop::smoke_test(root))?;
     println!("xtask: all suites passed in {:.0?}", started.elapsed());
     Ok(())
