@@ -477,3 +477,36 @@ async fn cimd_client_is_resolved_and_shown_with_its_domain() {
     server.abort();
     t.stop().await;
 }
+
+/// Token theft from disk: a copy of the data dir (a backup, a synced folder) must not hold a
+/// usable credential. Codes, access and refresh tokens and client secrets are stored as hashes.
+#[tokio::test]
+async fn credentials_are_never_stored_in_clear() {
+    let t = TestServer::start().await;
+    let oauth = OAuthDriver::new(&t).await;
+    let (client_id, verifier, code) = oauth.code_for(REDIRECT, "trips:read").await;
+    let tokens = oauth.exchange(&client_id, &code, REDIRECT, &verifier).await;
+    let (machine_id, machine_secret) = t.machine_client("trips:read").await;
+    let machine_token = t.client_token(&machine_id, &machine_secret, None).await;
+    let secrets = [
+        code.as_str(),
+        tokens["access_token"].as_str().unwrap(),
+        tokens["refresh_token"].as_str().unwrap(),
+        machine_secret.as_str(),
+        machine_token.as_str(),
+    ];
+    let mut stored = Vec::new();
+    for entry in std::fs::read_dir(t.data_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            stored.extend(std::fs::read(&path).unwrap());
+        }
+    }
+    assert!(stored.len() > 4096, "the database files were not found in {}", t.data_dir().display());
+    for secret in secrets {
+        assert!(secret.len() >= 20, "{secret:?} is not a credential");
+        let found = stored.windows(secret.len()).any(|w| w == secret.as_bytes());
+        assert!(!found, "a credential ({}…) is stored in clear", &secret[..8]);
+    }
+    t.stop().await;
+}

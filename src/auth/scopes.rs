@@ -549,4 +549,39 @@ mod tests {
         let err = serde_json::from_str::<ScopeSet>(r#""trips:read nope""#).unwrap_err();
         assert!(err.to_string().contains(r#"unknown scope "nope""#), "{err}");
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        fn scope_set() -> impl Strategy<Value = ScopeSet> {
+            proptest::collection::vec(proptest::sample::select(Scope::ALL.to_vec()), 0..8)
+                .prop_map(ScopeSet::from_scopes)
+        }
+
+        proptest! {
+            #[test]
+            fn holding_more_never_grants_less(a in scope_set(), b in scope_set(), required in proptest::sample::select(Scope::ALL.to_vec())) {
+                if a.grants(required) {
+                    prop_assert!(a.union(b).grants(required));
+                }
+                prop_assert!(!a.contains(required) || a.grants(required));
+            }
+
+            #[test]
+            fn only_reads_are_implied(set in scope_set(), required in proptest::sample::select(Scope::ALL.to_vec())) {
+                if set.grants(required) && !set.contains(required) {
+                    prop_assert!(required.is_read());
+                    prop_assert!(set.iter().any(|held| held.group() == required.group()));
+                }
+            }
+
+            #[test]
+            fn the_scope_parameter_round_trips(set in scope_set()) {
+                let (parsed, _) = ScopeSet::parse(&set.to_string()).unwrap();
+                prop_assert_eq!(parsed, set);
+            }
+        }
+    }
 }

@@ -154,4 +154,38 @@ mod tests {
         assert_eq!(divide_rounded(1000, 3), 333);
         assert_eq!(divide_rounded(1001, 2), 501);
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        proptest! {
+            #[test]
+            fn amounts_round_trip_through_text(whole in 0_i64..1_000_000_000, frac in 0_i64..1000, decimals in 0_u32..=3) {
+                let minor = whole * 10_i64.pow(decimals) + frac % 10_i64.pow(decimals);
+                let text = format_amount(minor, decimals);
+                prop_assert_eq!(parse_amount("amount", &text, decimals).unwrap(), minor);
+            }
+
+            #[test]
+            fn even_split_sums_and_is_fair(total in -1_000_000_i64..1_000_000_000, parts in 1_usize..50) {
+                let shares = split_even(total.max(0), parts);
+                prop_assert_eq!(shares.len(), parts);
+                prop_assert_eq!(shares.iter().sum::<i64>(), total.max(0));
+                prop_assert!(shares.windows(2).all(|w| w[0] >= w[1] && w[0] - w[1] <= 1));
+            }
+
+            #[test]
+            fn anything_that_is_not_a_plain_decimal_is_refused(text in "\\PC{0,12}") {
+                let plain = !text.trim().is_empty()
+                    && text.trim().split_once('.').is_none_or(|(w, f)| !w.is_empty() && !f.is_empty())
+                    && text.trim().chars().filter(|&c| c == '.').count() <= 1
+                    && text.trim().chars().all(|c| c.is_ascii_digit() || c == '.');
+                if !plain {
+                    prop_assert!(parse_amount("amount", &text, 2).is_err());
+                }
+            }
+        }
+    }
 }

@@ -200,4 +200,52 @@ mod tests {
         let expenses = [expense(900, Some(1), &[(1, false), (2, true), (3, false)])];
         check(&expenses, &[(3, 1, 300)]);
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        /// Up to 12 expenses among users 1..=6: any total, a payer or none, any members.
+        fn expenses() -> impl Strategy<Value = Vec<Expense>> {
+            let expense = (
+                0_i64..=1_000_000_000,
+                proptest::option::of(1_i64..=6),
+                proptest::collection::vec((1_i64..=6, any::<bool>()), 0..6),
+            )
+                .prop_map(|(total, payer, members)| Expense { total, payer, members });
+            proptest::collection::vec(expense, 0..12)
+        }
+
+        proptest! {
+            #[test]
+            fn shares_sum_to_the_total_and_differ_by_at_most_one_unit(e in expenses()) {
+                for expense in &e {
+                    let shares = expense.shares();
+                    if shares.is_empty() { continue; }
+                    prop_assert_eq!(shares.iter().map(|s| s.1).sum::<i64>(), expense.total);
+                    let (min, max) = shares.iter().fold((i64::MAX, i64::MIN), |(lo, hi), s| (lo.min(s.1), hi.max(s.1)));
+                    prop_assert!(max - min <= 1);
+                }
+            }
+
+            #[test]
+            fn transfers_settle_everyone_in_at_most_n_minus_one_steps(e in expenses()) {
+                let balances: BTreeMap<i64, i64> = ledgers(&e).iter().map(|(&u, l)| (u, l.balance())).collect();
+                prop_assert_eq!(balances.values().sum::<i64>(), 0);
+                let transfers = settle(&balances);
+                let open = balances.values().filter(|&&b| b != 0).count();
+                prop_assert!(transfers.len() <= open.saturating_sub(1));
+                let mut after = balances.clone();
+                for &(from, to, amount) in &transfers {
+                    prop_assert!(amount > 0 && from != to);
+                    // Only debtors pay and only creditors receive.
+                    prop_assert!(balances[&from] < 0 && balances[&to] > 0);
+                    *after.entry(from).or_default() += amount;
+                    *after.entry(to).or_default() -= amount;
+                }
+                prop_assert!(after.values().all(|&b| b == 0), "not settled: {:?}", after);
+            }
+        }
+    }
 }
