@@ -10,13 +10,31 @@ use anyhow::{Context, Result, bail};
 const RUST_DIRS: &[&str] = &["src", "src-tauri/src", "tests", "xtask/src"];
 /// The only folders of the core that may contain SQL.
 const SQL_DIRS: &[&str] = &["src/store", "src/domain"];
+/// The UI's own code (vendored libraries excluded) never turns data into HTML: text goes in
+/// with `textContent`, so a hostile place name an assistant wrote stays text (SECURITY.md).
+const UI_DIR: &str = "ui";
+const UI_VENDOR_DIR: &str = "ui/vendor";
+const HTML_SINKS: &[&str] = &["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write"];
 /// Statements that mark a string as SQL.
 const SQL_MARKERS: &[&str] = &["SELECT ", "INSERT INTO", "DELETE FROM", "CREATE TABLE", "UPDATE "];
 
 pub fn check(root: &Path) -> Result<()> {
     let mut problems = Vec::new();
+    for file in files_with_extension(&root.join(UI_DIR), "js")? {
+        if file.starts_with(root.join(UI_VENDOR_DIR)) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file)?;
+        let rel = file.strip_prefix(root).unwrap_or(&file).display().to_string();
+        for (n, line) in text.lines().enumerate() {
+            if let Some(sink) = HTML_SINKS.iter().find(|s| line.contains(*s)) {
+                problems
+                    .push(format!("{rel}:{}: `{sink}` writes HTML; build nodes and set textContent", n + 1));
+            }
+        }
+    }
     for dir in RUST_DIRS {
-        for file in rust_files(&root.join(dir))? {
+        for file in files_with_extension(&root.join(dir), "rs")? {
             let text = std::fs::read_to_string(&file)?;
             let rel = file.strip_prefix(root).unwrap_or(&file).display().to_string();
             if !text.trim_start().starts_with("//!") {
@@ -60,7 +78,7 @@ pub fn check(root: &Path) -> Result<()> {
     }
 }
 
-fn rust_files(dir: &Path) -> Result<Vec<PathBuf>> {
+fn files_with_extension(dir: &Path, extension: &str) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     if !dir.exists() {
         return Ok(files);
@@ -68,8 +86,8 @@ fn rust_files(dir: &Path) -> Result<Vec<PathBuf>> {
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
         let path = entry?.path();
         if path.is_dir() {
-            files.extend(rust_files(&path)?);
-        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.extend(files_with_extension(&path, extension)?);
+        } else if path.extension().is_some_and(|e| e == extension) {
             files.push(path);
         }
     }
