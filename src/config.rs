@@ -32,6 +32,8 @@ pub const LAUNCH_TICKET_TTL: Duration = Duration::from_secs(120);
 pub const OWNER_SESSION_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 /// Read-only SQLite connections kept for concurrent reads.
 pub const READ_CONNECTIONS: usize = 4;
+/// Verified bearer tokens remembered between `/mcp` calls (emptied when full).
+pub const BEARER_CACHE_ENTRIES: usize = 1024;
 /// How long SQLite waits on a locked database before giving up.
 pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How often the server takes its automatic backup of the database.

@@ -375,6 +375,30 @@ async fn revoking_the_oauth_session_ends_live_mcp_sessions() {
     t.stop().await;
 }
 
+/// Issue 11: `/mcp` remembers verified tokens, yet a revocation written to the SQLite file by
+/// another process (the `trek` CLI) is refused on the very next call, not at the next sweep.
+#[tokio::test]
+async fn issue_11_cli_revocation_is_honoured_at_once_despite_the_bearer_cache() {
+    let t = TestServer::start().await;
+    let (id, secret) = t.machine_client("trips:read").await;
+    let token = t.client_token(&id, &secret, None).await;
+    let session = t.mcp_session(&token).await;
+    let list = json!({ "jsonrpc": "2.0", "id": 9, "method": "tools/list" });
+    // Twice: the second call is answered from the cache.
+    for _ in 0..2 {
+        expect_status(t.mcp_post(Some(&token), Some(&session), list.clone()).await, 200).await;
+    }
+    let output = std::process::Command::new(crate::support::trek_bin())
+        .args(["client", "delete", &id])
+        .env("TREK_DATA_DIR", t.data_dir())
+        .env_remove("TREK_PORT")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "trek client delete: {}", String::from_utf8_lossy(&output.stderr));
+    expect_status(t.mcp_post(Some(&token), Some(&session), list).await, 401).await;
+    t.stop().await;
+}
+
 #[tokio::test]
 async fn protocol_versions_are_negotiated_as_the_specification_says() {
     let t = TestServer::start().await;

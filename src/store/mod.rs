@@ -90,6 +90,8 @@ struct Inner {
     writer_thread: Mutex<Option<thread::JoinHandle<()>>>,
     readers: Mutex<Vec<Connection>>,
     read_permits: Semaphore,
+    /// A read-only connection kept only for `PRAGMA data_version` (see [`Store::data_version`]).
+    version_probe: Mutex<Connection>,
 }
 
 impl std::fmt::Debug for Store {
@@ -163,6 +165,12 @@ impl Store {
             readers.push(conn);
         }
 
+        let version_probe = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        version_probe.busy_timeout(SQLITE_BUSY_TIMEOUT)?;
+
         let (tx, rx) = mpsc::channel::<WriteJob>();
         let handle = thread::Builder::new()
             .name("trek-sqlite-writer".into())
@@ -182,6 +190,7 @@ impl Store {
                 writer_thread: Mutex::new(Some(handle)),
                 readers: Mutex::new(readers),
                 read_permits: Semaphore::new(READ_CONNECTIONS),
+                version_probe: Mutex::new(version_probe),
             }),
         })
     }
@@ -208,7 +217,21 @@ impl Store {
         answer.await.map_err(|_| StoreError::Closed)?
     }
 
-    /// Runs `f` with a read-only connection on the blocking pool.
+    /// SQLite's `PRAGMA data_version`: it changes whenever any other connection — our writer
+    /// thread or another process such as the `trek` CLI — commits to the file. Caches of rows
+    /// (the bearer-token cache) compare it to know nothing changed since they looked.
+    ///
+    /// This is the one SQLite call made on an async worker: in WAL mode it reads only the
+    /// shared-memory WAL index (no file I/O, no lock wait), costing about a microsecond, far
+    /// less than the hop to the blocking pool it saves.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        let conn = self.inner.version_probe.lock().map_err(|_| StoreError::Closed)?;
+        Ok(conn.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?)
+    }
+
+    /// Runs `f` with a read-only connection on the blocking pool, in one read transaction: all
+    /// of its queries see the same snapshot (a summary never mixes before and after a write),
+    /// and the WAL read lock is taken once instead of per statement.
     pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
@@ -220,7 +243,7 @@ impl Store {
         tokio::task::spawn_blocking(move || {
             let conn =
                 inner.readers.lock().map_err(|_| StoreError::Closed)?.pop().ok_or(StoreError::Closed)?;
-            let result = f(&conn);
+            let result = read_in_transaction(&conn, f);
             if let Ok(mut pool) = inner.readers.lock() {
                 pool.push(conn);
             }
@@ -264,6 +287,21 @@ impl Store {
             let _ = handle.join();
         }
     }
+}
+
+fn read_in_transaction<T, E, F>(conn: &Connection, f: F) -> Result<T, E>
+where
+    E: From<StoreError>,
+    F: FnOnce(&Connection) -> Result<T, E>,
+{
+    conn.prepare_cached("BEGIN").and_then(|mut s| s.execute([])).map_err(StoreError::from)?;
+    let result = f(conn);
+    // Ending a read-only transaction cannot lose anything; COMMIT releases the snapshot.
+    if let Err(e) = conn.prepare_cached("COMMIT").and_then(|mut s| s.execute([])) {
+        tracing::warn!(error = %e, "ending a read transaction failed");
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    result
 }
 
 fn run_in_transaction<T, E, F>(conn: &mut Connection, f: F) -> Result<T, E>

@@ -1,14 +1,27 @@
-//! `cargo xtask bench`: measures the DESIGN.md performance budgets against a release `trek serve`
-//! on loopback and prints one table (also written to `target/bench/latest.json`).
+//! `cargo xtask bench [--check] [--ci] [--desktop]`: measures Trek against the budgets in
+//! `xtask/bench-budgets.toml` (DESIGN.md's list) with a release `trek serve` on loopback and
+//! prints one table (also written to `target/bench/latest.json`).
 //!
 //! Everything goes through the real paths: the server is the release binary with a fresh data
-//! dir, the machine client comes from `trek client create --machine`, the token from
-//! `POST /oauth/token`, the seed data from MCP `tools/call`s. Every run is bounded (fixed call
-//! counts or a fixed window) and the server is stopped when the guard drops. A missed budget is
-//! reported, not an error: this is a measurement, not a test.
+//! dir, the machine client comes from `trek client create --machine`, tokens from
+//! `POST /oauth/token`, the seed data from MCP `tools/call`s (the scale dataset grows by
+//! `copy_trip`). Every run is bounded (fixed call counts or a fixed window) and servers stop
+//! when their guard drops.
 //!
-//! The load generator runs in this process (tokio, one keep-alive connection per worker), so it
-//! shares the machine's cores with the server; throughput figures are a lower bound.
+//! - `--check` exits non-zero when a row breaks its budget.
+//! - `--ci` measures only what the ratio budgets (`ci = true`) need, in about two minutes, and
+//!   with `--check` checks only those: ratios of figures from the same run survive a noisy
+//!   machine, absolute times do not.
+//! - `--desktop` also reports the desktop app's idle RSS under Xvfb (builds the release
+//!   desktop app, so it is opt-in).
+//!
+//! The load generator runs in this process on tokio, one keep-alive connection per worker. It
+//! shares the cores with the server, so the table shows its CPU use and says when it, not the
+//! server, was the limit. It re-runs itself as a release build: a debug generator would be.
+
+mod client;
+mod report;
+mod sys;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -21,27 +34,42 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::{Map, Value, json};
 
-/// Timed runs per latency figure (the figure is their median).
-const LATENCY_RUNS: usize = 5;
-/// Calls per read-latency run, after [`WARMUP_CALLS`] untimed ones.
-const LATENCY_CALLS: usize = 2000;
-/// Calls per write-latency run (each one is a durable SQLite commit).
-const WRITE_CALLS: usize = 300;
+use client::{Mcp, create_machine_client, exchange_token, fill_args, http_client};
+use report::Report;
+
+/// How much to measure: the full table, or the short ratio check CI runs.
+#[derive(Debug, Clone, Copy)]
+struct Plan {
+    ci: bool,
+    /// Timed runs per latency figure (the figure is their median).
+    latency_runs: usize,
+    /// Calls per read-latency run, after the warm-up calls.
+    latency_calls: usize,
+    /// Calls per write-latency run (each one is a durable SQLite commit).
+    write_calls: usize,
+    /// Calls per run at the scale points (list_trips of 1,000 trips is a big answer).
+    scale_calls: usize,
+}
+
+const FULL: Plan =
+    Plan { ci: false, latency_runs: 5, latency_calls: 2000, write_calls: 300, scale_calls: 300 };
+const CI: Plan = Plan { ci: true, latency_runs: 3, latency_calls: 500, write_calls: 150, scale_calls: 100 };
+
 const WARMUP_CALLS: usize = 200;
 /// Longest a latency run may take (a run that hits it reports fewer samples).
-const LATENCY_RUN_CAP: Duration = Duration::from_secs(15);
+const LATENCY_RUN_CAP: Duration = Duration::from_secs(10);
 /// Timed runs per throughput figure.
 const THROUGHPUT_RUNS: usize = 3;
 const THROUGHPUT_WARMUP: Duration = Duration::from_secs(1);
-const THROUGHPUT_WINDOW: Duration = Duration::from_secs(5);
+const THROUGHPUT_WINDOW: Duration = Duration::from_secs(4);
 const CONCURRENCIES: [usize; 2] = [8, 32];
 const COLD_STARTS: usize = 5;
 const HEALTHZ_TIMEOUT: Duration = Duration::from_secs(20);
 /// The server's own rate limit on `/oauth/token` (TOKEN_RATE_PER_MINUTE in src/config.rs): a
-/// burst of this many per client, then 2/s. The token figure stays inside the burst.
+/// burst of this many per client, then 2/s. The token figures stay inside the burst.
 const TOKEN_RATE_PER_MINUTE: usize = 120;
 const TOKEN_RUNS: usize = 3;
-/// Extra machine clients for the token figure (the server allows 10 owner clients in all).
+/// Clients per token figure (the server allows 10 owner clients in all, one is the bench's).
 const TOKEN_CLIENTS: usize = 8;
 const TOKEN_EXCHANGES_PER_CLIENT_RUN: usize = (TOKEN_RATE_PER_MINUTE - 10) / TOKEN_RUNS;
 /// Generous limits for the bench server only, so the per-client MCP rate limit (300/min by
@@ -55,43 +83,114 @@ const SEED_ASSIGNMENTS: usize = 600;
 const SEED_BUDGET: usize = 200;
 const SEED_PACKING: usize = 300;
 
-const SESSION_ERA: &str = "2025-11-25";
-const STATELESS_ERA: &str = "2026-07-28";
+/// The scale dataset: a trip of this shape, copied to the two sizes compared.
+const SCALE_PLACES: usize = 100;
+const SCALE_DAYS: usize = 7;
+const SCALE_SMALL: usize = 10;
+const SCALE_LARGE: usize = 1000;
+/// Matches 11 of each scale trip's 100 place names ("Scale place 7", "… 70" – "… 79").
+const SCALE_SEARCH: &str = "place 7";
 
-/// `cargo xtask bench`.
-pub fn run(root: &Path) -> Result<()> {
+/// `cargo xtask bench [--check] [--ci] [--desktop]`.
+pub fn run(root: &Path, args: &[String]) -> Result<()> {
+    let (mut check, mut ci, mut desktop) = (false, false, false);
+    for arg in args {
+        match arg.as_str() {
+            "--check" => check = true,
+            "--ci" => ci = true,
+            "--desktop" => desktop = true,
+            other => bail!("unknown bench option {other:?} (use --check, --ci, --desktop)"),
+        }
+    }
     let target = match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) => root.join(dir),
         None => root.join("target"),
     };
-    println!("xtask bench: building trek (release)");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(&cargo)
-        .args(["build", "--release", "-p", "trek"])
-        .current_dir(root)
-        .status()
-        .with_context(|| format!("running {cargo}"))?;
-    if !status.success() {
-        bail!("`cargo build --release -p trek` failed ({status})");
+    if cfg!(debug_assertions) {
+        // The generator must not be what limits the figures: run it optimised.
+        println!("xtask bench: building the load generator (release xtask)");
+        build(&cargo, root, "xtask")?;
+        let status = Command::new(target.join("release").join("xtask"))
+            .arg("bench")
+            .args(args)
+            .status()
+            .context("running the release xtask")?;
+        if !status.success() {
+            bail!("bench failed ({status})");
+        }
+        return Ok(());
     }
+    println!("xtask bench: building trek (release)");
+    build(&cargo, root, "trek")?;
     let bin = target.join("release").join("trek");
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let mut report = Report::default();
+    let plan = if ci { CI } else { FULL };
+    let started = Instant::now();
+    let load_before = sys::load_average();
+    let mut report = Report {
+        budgets: report::load_budgets(&root.join("xtask/bench-budgets.toml"))?,
+        ..Report::default()
+    };
 
-    println!("xtask bench: cold start, empty data dir ({COLD_STARTS} starts)");
-    cold_starts(&bin, None, "empty data dir", &mut report)?;
-
+    if !ci {
+        println!("xtask bench: cold start, empty data dir ({COLD_STARTS} starts)");
+        cold_starts(&bin, None, "empty", &mut report)?;
+    }
     let data = TempDir::new("seeded")?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(warm(&bin, &data.0, &mut report))?;
+    runtime.block_on(warm(&bin, &data.0, plan, &mut report))?;
+    if !ci {
+        println!("xtask bench: cold start, seeded data dir ({COLD_STARTS} starts)");
+        cold_starts(&bin, Some(&data.0), "seeded", &mut report)?;
+    }
+    runtime.block_on(scale(&bin, plan, &mut report))?;
     drop(runtime);
+    if desktop {
+        println!("xtask bench: desktop app idle RSS under Xvfb (release build)");
+        match crate::desktop::idle_rss(root) {
+            Ok((app, helpers)) => {
+                report.add("desktop_idle_rss", "desktop app idle RSS (trek-desktop, Xvfb)", "MB", &[app]);
+                report.add(
+                    "desktop_helpers_rss",
+                    "desktop app WebKit helper processes' RSS",
+                    "MB",
+                    &[helpers],
+                );
+            }
+            Err(e) => report.notes.push(format!("desktop RSS not measured: {e:#}")),
+        }
+    }
 
-    println!("xtask bench: cold start, seeded data dir ({COLD_STARTS} starts)");
-    cold_starts(&bin, Some(&data.0), "seeded data dir", &mut report)?;
-
+    report.ratio(
+        "ratio_write_vs_read",
+        "write p50 / read p50 (create_packing_item / list_trips)",
+        "write_p50",
+        "list_trips_p50",
+    );
+    report.ratio(
+        "ratio_summary_vs_list",
+        "get_trip_summary p50 / list_trips p50",
+        "summary_p50",
+        "list_trips_p50",
+    );
+    for (what, figure) in [
+        ("summary", "get_trip_summary"),
+        ("list_places", "list_places with search"),
+        ("list_trips", "list_trips"),
+    ] {
+        report.ratio(
+            &format!("ratio_scale_{what}"),
+            &format!("{figure} p50, {SCALE_LARGE} trips / {SCALE_SMALL} trips"),
+            &format!("scale_{what}_{SCALE_LARGE}"),
+            &format!("scale_{what}_{SCALE_SMALL}"),
+        );
+    }
     report.notes.push(format!(
-        "load generator runs in the xtask process and shares the {cores} cores with the server; \
-         throughput is a lower bound"
+        "machine load average (1 min) {} before, {} after; the bench took {:.0?}",
+        load_before.map_or("?".into(), report::fmt),
+        sys::load_average().map_or("?".into(), report::fmt),
+        started.elapsed()
     ));
     report.notes.push(format!(
         "bench server runs with MCP_RATE_LIMIT={BENCH_MCP_RATE_LIMIT} and \
@@ -101,168 +200,35 @@ pub fn run(root: &Path) -> Result<()> {
     let out = target.join("bench");
     std::fs::create_dir_all(&out)?;
     let path = out.join("latest.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&report.to_json(cores))?)?;
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(&report.to_json(cores, if ci { "ci" } else { "full" }))?,
+    )?;
     println!("xtask bench: written to {}", path.display());
+    if check {
+        let missed = report.missed(ci);
+        if !missed.is_empty() {
+            let ids: Vec<&str> = missed.iter().map(|r| r.id.as_str()).collect();
+            bail!("{} budget(s) broken: {}", missed.len(), ids.join(", "));
+        }
+        println!("xtask bench: every {}budget met", if ci { "ratio " } else { "" });
+    }
     Ok(())
 }
 
-// ---------------------------------------------------------------------------------------------
-// Report
-
-#[derive(Debug, Clone, Copy)]
-enum Budget {
-    AtMost(f64),
-    AtLeast(f64),
-}
-
-#[derive(Debug)]
-struct Row {
-    figure: String,
-    unit: &'static str,
-    median: f64,
-    min: f64,
-    max: f64,
-    runs: usize,
-    budget: Option<Budget>,
-}
-
-impl Row {
-    fn ok(&self) -> Option<bool> {
-        self.budget.map(|b| match b {
-            Budget::AtMost(v) => self.median <= v,
-            Budget::AtLeast(v) => self.median >= v,
-        })
+fn build(cargo: &str, root: &Path, package: &str) -> Result<()> {
+    let status = Command::new(cargo)
+        .args(["build", "--release", "-p", package])
+        .current_dir(root)
+        .status()
+        .with_context(|| format!("running {cargo}"))?;
+    if !status.success() {
+        bail!("`cargo build --release -p {package}` failed ({status})");
     }
+    Ok(())
 }
 
-#[derive(Debug, Default)]
-struct Report {
-    rows: Vec<Row>,
-    seeding: Vec<(String, String)>,
-    notes: Vec<String>,
-}
-
-impl Report {
-    fn add(&mut self, figure: impl Into<String>, unit: &'static str, values: &[f64], budget: Option<Budget>) {
-        let (median, min, max) = spread(values);
-        self.rows.push(Row { figure: figure.into(), unit, median, min, max, runs: values.len(), budget });
-    }
-
-    fn print(&self, cores: usize) {
-        println!("\nSeed data (through MCP tools/call):");
-        for (part, outcome) in &self.seeding {
-            println!("  {part:<34} {outcome}");
-        }
-        println!(
-            "\nTrek benchmark ({cores} cores, loopback, release build; median of the runs, min–max across runs)\n"
-        );
-        let header = ["figure", "median", "min–max", "budget", "ok?"];
-        let lines: Vec<[String; 5]> = self
-            .rows
-            .iter()
-            .map(|r| {
-                let budget = match r.budget {
-                    Some(Budget::AtMost(v)) => format!("≤ {} {}", fmt(v), r.unit),
-                    Some(Budget::AtLeast(v)) => format!("≥ {} {}", fmt(v), r.unit),
-                    None => "–".into(),
-                };
-                let ok = match r.ok() {
-                    Some(true) => "ok".into(),
-                    Some(false) => "MISSED".into(),
-                    None => "".into(),
-                };
-                [
-                    format!("{} (n={})", r.figure, r.runs),
-                    format!("{} {}", fmt(r.median), r.unit),
-                    format!("{}–{}", fmt(r.min), fmt(r.max)),
-                    budget,
-                    ok,
-                ]
-            })
-            .collect();
-        let mut widths = header.map(|h| h.chars().count());
-        for line in &lines {
-            for (w, cell) in widths.iter_mut().zip(line) {
-                *w = (*w).max(cell.chars().count());
-            }
-        }
-        let row = |cells: &[String]| {
-            let parts: Vec<String> = cells
-                .iter()
-                .zip(widths)
-                .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
-                .collect();
-            println!("| {} |", parts.join(" | "));
-        };
-        row(&header.map(String::from));
-        println!("|{}|", widths.map(|w| "-".repeat(w + 2)).join("|"));
-        for line in &lines {
-            row(line);
-        }
-        let missed: Vec<&str> =
-            self.rows.iter().filter(|r| r.ok() == Some(false)).map(|r| r.figure.as_str()).collect();
-        if missed.is_empty() {
-            println!("\nAll budgets met.");
-        } else {
-            println!("\nBUDGETS MISSED ({}): {}", missed.len(), missed.join("; "));
-        }
-        for note in &self.notes {
-            println!("note: {note}");
-        }
-    }
-
-    fn to_json(&self, cores: usize) -> Value {
-        let rows: Vec<Value> = self
-            .rows
-            .iter()
-            .map(|r| {
-                let budget = r.budget.map(|b| match b {
-                    Budget::AtMost(v) => json!({ "at_most": v }),
-                    Budget::AtLeast(v) => json!({ "at_least": v }),
-                });
-                json!({
-                    "figure": r.figure, "unit": r.unit, "median": r.median, "min": r.min, "max": r.max,
-                    "runs": r.runs, "budget": budget, "ok": r.ok(),
-                })
-            })
-            .collect();
-        let seeding: Map<String, Value> =
-            self.seeding.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
-        json!({
-            "cores": cores,
-            "unix_time": std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
-            "rows": rows,
-            "seeding": seeding,
-            "notes": self.notes,
-        })
-    }
-}
-
-fn fmt(v: f64) -> String {
-    if v >= 1000.0 {
-        format!("{v:.0}")
-    } else if v >= 100.0 {
-        format!("{v:.1}")
-    } else if v >= 1.0 {
-        format!("{v:.2}")
-    } else {
-        format!("{v:.3}")
-    }
-}
-
-/// (median, min, max).
-fn spread(values: &[f64]) -> (f64, f64, f64) {
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    if v.is_empty() {
-        return (f64::NAN, f64::NAN, f64::NAN);
-    }
-    let n = v.len();
-    let median = if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 };
-    (median, v[0], v[n - 1])
-}
-
-/// Nearest-rank percentile of sorted samples.
+/// Nearest-rank percentile of sorted samples, in ms.
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -345,20 +311,8 @@ impl Server {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    /// A `kB` field of /proc/PID/status (VmRSS, VmHWM), in MB.
     fn memory_mb(&self, field: &str) -> Result<f64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid))?;
-        let line = status
-            .lines()
-            .find(|l| l.starts_with(&format!("{field}:")))
-            .ok_or_else(|| anyhow!("{field} missing from /proc/{}/status", self.pid))?;
-        let kb: f64 = line
-            .split_whitespace()
-            .nth(1)
-            .ok_or_else(|| anyhow!("bad {field} line"))?
-            .parse()
-            .context("parsing VmRSS")?;
-        Ok(kb / 1024.0)
+        sys::memory_mb(self.pid, field)
     }
 
     fn stop(&mut self) {
@@ -410,311 +364,186 @@ fn cold_starts(bin: &Path, seeded: Option<&Path>, label: &str, report: &mut Repo
         rss.push(server.memory_mb("VmRSS")?);
         server.stop();
     }
-    report.add(format!("cold start → /healthz 200, {label}"), "ms", &starts, Some(Budget::AtMost(150.0)));
-    report.add(format!("idle RSS after start, {label}"), "MB", &rss, Some(Budget::AtMost(30.0)));
+    let data = if label == "empty" { "empty data dir" } else { "seeded data dir" };
+    report.add(&format!("cold_start_{label}"), format!("cold start → /healthz 200, {data}"), "ms", &starts);
+    report.add(&format!("idle_rss_{label}"), format!("server RSS idle after start, {data}"), "MB", &rss);
     Ok(())
-}
-
-/// `trek client create --name N --machine` against the running server's data dir.
-fn create_machine_client(bin: &Path, data_dir: &Path, name: &str) -> Result<(String, String)> {
-    let output = Command::new(bin)
-        .args(["client", "create", "--name", name, "--machine"])
-        .env("TREK_DATA_DIR", data_dir)
-        .env_remove("TREK_PORT")
-        .output()
-        .context("running trek client create")?;
-    if !output.status.success() {
-        bail!("trek client create failed: {}", String::from_utf8_lossy(&output.stderr).trim());
-    }
-    let created: Value = serde_json::from_slice(&output.stdout).context("trek client create: not JSON")?;
-    let field =
-        |k: &str| created[k].as_str().map(str::to_owned).ok_or_else(|| anyhow!("trek client create: no {k}"));
-    Ok((field("client_id")?, field("client_secret")?))
-}
-
-// ---------------------------------------------------------------------------------------------
-// MCP over raw HTTP
-
-fn http_client() -> Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
-        .pool_max_idle_per_host(1)
-        .tcp_nodelay(true)
-        .timeout(Duration::from_secs(30))
-        .build()?)
-}
-
-async fn exchange_token(http: &reqwest::Client, base: &str, id: &str, secret: &str) -> Result<String> {
-    let response = http
-        .post(format!("{base}/oauth/token"))
-        .basic_auth(id, Some(secret))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("grant_type=client_credentials")
-        .send()
-        .await?;
-    let status = response.status();
-    let body = response.text().await?;
-    if status != 200 {
-        bail!("token endpoint answered {status}: {body}");
-    }
-    let value: Value = serde_json::from_str(&body)?;
-    value["access_token"].as_str().map(str::to_owned).ok_or_else(|| anyhow!("no access_token in {body}"))
-}
-
-/// One MCP client over its own keep-alive connection: a 2025-11-25 session or stateless
-/// 2026-07-28 requests.
-struct Mcp {
-    http: reqwest::Client,
-    url: String,
-    auth: String,
-    session: Option<String>,
-    /// 2025-11-25 (initialize first, then the session header) or stateless 2026-07-28.
-    stateful: bool,
-    next_id: u64,
-}
-
-/// A prepared `tools/call`: its params already serialized (with `_meta` when stateless).
-struct PreparedCall {
-    name: String,
-    params: String,
-}
-
-impl Mcp {
-    async fn session(base: &str, token: &str) -> Result<Self> {
-        let mut mcp = Self {
-            http: http_client()?,
-            url: format!("{base}/mcp"),
-            auth: format!("Bearer {token}"),
-            session: None,
-            stateful: true,
-            next_id: 1,
-        };
-        let init = json!({
-            "protocolVersion": SESSION_ERA, "capabilities": {},
-            "clientInfo": { "name": "trek-bench", "version": "1" }
-        });
-        let body = json!({ "jsonrpc": "2.0", "id": 0, "method": "initialize", "params": init }).to_string();
-        let response = mcp.post("initialize", None, body).send().await?;
-        if response.status() != 200 {
-            bail!("initialize answered {}: {}", response.status(), response.text().await.unwrap_or_default());
-        }
-        let id = response
-            .headers()
-            .get("mcp-session-id")
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| anyhow!("initialize: no Mcp-Session-Id"))?
-            .to_owned();
-        let _ = response.bytes().await?;
-        mcp.session = Some(id);
-        let note = json!({ "jsonrpc": "2.0", "method": "notifications/initialized" }).to_string();
-        let response = mcp.post("notifications/initialized", None, note).send().await?;
-        if response.status() != 202 {
-            bail!("notifications/initialized answered {}", response.status());
-        }
-        Ok(mcp)
-    }
-
-    fn stateless(base: &str, token: &str) -> Result<Self> {
-        Ok(Self {
-            http: http_client()?,
-            url: format!("{base}/mcp"),
-            auth: format!("Bearer {token}"),
-            session: None,
-            stateful: false,
-            next_id: 1,
-        })
-    }
-
-    fn post(&self, method: &str, name: Option<&str>, body: String) -> reqwest::RequestBuilder {
-        let request = self
-            .http
-            .post(&self.url)
-            .header("authorization", &self.auth)
-            .header("accept", "application/json, text/event-stream")
-            .header("content-type", "application/json");
-        match (&self.session, self.stateful) {
-            (Some(id), _) => {
-                request.header("mcp-session-id", id).header("mcp-protocol-version", SESSION_ERA).body(body)
-            }
-            (None, true) => request.body(body),
-            (None, false) => {
-                // 2026-07-28 (SEP-2243): the method and name are repeated as headers.
-                let request =
-                    request.header("mcp-protocol-version", STATELESS_ERA).header("mcp-method", method);
-                match name {
-                    Some(name) => request.header("mcp-name", name),
-                    None => request,
-                }
-                .body(body)
-            }
-        }
-    }
-
-    /// Params for a request, with the `_meta` a stateless 2026-07-28 request must carry.
-    fn params(&self, mut params: Map<String, Value>) -> Map<String, Value> {
-        if !self.stateful {
-            params.insert(
-                "_meta".into(),
-                json!({
-                    "io.modelcontextprotocol/protocolVersion": STATELESS_ERA,
-                    "io.modelcontextprotocol/clientCapabilities": {},
-                    "io.modelcontextprotocol/clientInfo": { "name": "trek-bench", "version": "1" },
-                }),
-            );
-        }
-        params
-    }
-
-    fn prepare(&self, tool: &str, args: &Value) -> PreparedCall {
-        let mut params = Map::new();
-        params.insert("name".into(), Value::String(tool.into()));
-        params.insert("arguments".into(), args.clone());
-        PreparedCall { name: tool.into(), params: Value::Object(self.params(params)).to_string() }
-    }
-
-    /// A full JSON-RPC round trip; the response message.
-    async fn rpc(&mut self, method: &str, params: Map<String, Value>) -> Result<Value> {
-        let id = self.next_id;
-        self.next_id += 1;
-        let name = params.get("name").and_then(Value::as_str).map(str::to_owned);
-        let body = json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": self.params(params) });
-        let response = self.post(method, name.as_deref(), body.to_string()).send().await?;
-        let status = response.status();
-        let text = response.text().await?;
-        let message = rpc_message(&text).ok_or_else(|| anyhow!("{method}: {status}: {text}"))?;
-        if let Some(error) = message.get("error") {
-            bail!("{method}: {status}: {error}");
-        }
-        Ok(message)
-    }
-
-    /// `tools/call`; the structured content, or the tool error's text as an error.
-    async fn call_tool(&mut self, tool: &str, args: Value) -> Result<Value> {
-        let mut params = Map::new();
-        params.insert("name".into(), Value::String(tool.into()));
-        params.insert("arguments".into(), args);
-        let message = self.rpc("tools/call", params).await?;
-        let result = &message["result"];
-        if result["isError"] == Value::Bool(true) {
-            bail!("{tool}: {}", result["content"]);
-        }
-        Ok(result.get("structuredContent").cloned().unwrap_or(Value::Null))
-    }
-
-    /// The hot path: a prepared call, checked cheaply (200, a result, not a tool error).
-    async fn call_prepared(&mut self, call: &PreparedCall) -> Result<()> {
-        let id = self.next_id;
-        self.next_id += 1;
-        let body = format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/call","params":{}}}"#, call.params);
-        let response = self.post("tools/call", Some(&call.name), body).send().await?;
-        let status = response.status();
-        let bytes = response.bytes().await?;
-        if status != 200 || !contains(&bytes, b"\"result\"") || contains(&bytes, b"\"isError\":true") {
-            bail!("{}: {status}: {}", call.name, String::from_utf8_lossy(&bytes));
-        }
-        Ok(())
-    }
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-/// The JSON-RPC response in a body that is plain JSON or an SSE stream of `data:` lines.
-fn rpc_message(text: &str) -> Option<Value> {
-    if let Ok(value) = serde_json::from_str::<Value>(text) {
-        return Some(value);
-    }
-    text.lines()
-        .filter_map(|l| l.strip_prefix("data:"))
-        .map(str::trim)
-        .filter_map(|d| serde_json::from_str::<Value>(d).ok())
-        .find(|v| v.get("id").is_some())
 }
 
 // ---------------------------------------------------------------------------------------------
 // The warm server: seeding and the measurements
 
-async fn warm(bin: &Path, data_dir: &Path, report: &mut Report) -> Result<()> {
+/// The latency rows of one tool: p50, p90 and p99 medians across runs.
+fn add_latency(report: &mut Report, id: &str, label: &str, runs: &[(f64, f64, f64)]) {
+    report.add(
+        &format!("{id}_p50"),
+        format!("{label} p50"),
+        "ms",
+        &runs.iter().map(|r| r.0).collect::<Vec<_>>(),
+    );
+    report.add(
+        &format!("{id}_p90"),
+        format!("{label} p90"),
+        "ms",
+        &runs.iter().map(|r| r.1).collect::<Vec<_>>(),
+    );
+    report.add(
+        &format!("{id}_p99"),
+        format!("{label} p99"),
+        "ms",
+        &runs.iter().map(|r| r.2).collect::<Vec<_>>(),
+    );
+}
+
+async fn warm(bin: &Path, data_dir: &Path, plan: Plan, report: &mut Report) -> Result<()> {
     println!("xtask bench: starting trek serve with a fresh data dir");
     let (mut server, started) = Server::spawn(bin, data_dir)?;
     tokio::task::block_in_place(|| server.wait_healthy(started))?;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let idle_rss = server.memory_mb("VmRSS")?;
     let base = server.base();
     let (id, secret) = create_machine_client(bin, data_dir, "bench")?;
     let token = exchange_token(&http_client()?, &base, &id, &secret).await?;
 
     let mut mcp = Mcp::session(&base, &token).await?;
     let tools = mcp.rpc("tools/list", Map::new()).await?;
-    let schemas: Map<String, Value> = tools["result"]["tools"]
-        .as_array()
-        .ok_or_else(|| anyhow!("tools/list: no tools"))?
+    let list = tools["result"]["tools"].as_array().ok_or_else(|| anyhow!("tools/list: no tools"))?;
+    let schemas: Map<String, Value> = list
         .iter()
         .filter_map(|t| Some((t["name"].as_str()?.to_owned(), t["inputSchema"].clone())))
         .collect();
+    let bytes = tools["result"].to_string().len();
+    report.add(
+        "tools_list_bytes",
+        format!(
+            "tools/list result, full-scope token ({} tools, {:.0} B/tool)",
+            list.len(),
+            bytes as f64 / list.len().max(1) as f64
+        ),
+        "B",
+        &[bytes as f64],
+    );
     println!("xtask bench: {} tools offered; seeding", schemas.len());
     let trip_id = seed(&mut mcp, &schemas, report).await?;
 
     // Latency at concurrency 1 (one session).
-    let reads = [
-        ("list_trips", json!({}), Some((0.5, 2.0))),
-        ("get_trip_summary", json!({ "trip_id": trip_id }), None),
-    ];
-    for (tool, args, budget) in reads {
-        println!("xtask bench: latency of {tool}");
-        let runs = latency(&mut mcp, tool, &args, LATENCY_CALLS).await?;
-        let is_summary = tool == "get_trip_summary";
-        let label = if is_summary {
-            format!("{tool} (30-day trip, seeded) latency c=1")
-        } else {
-            format!("{tool} latency c=1")
-        };
-        let p50_budget = match (budget, is_summary) {
-            (Some((p50, _)), _) => Some(Budget::AtMost(p50)),
-            (None, true) => Some(Budget::AtMost(3.0)),
-            (None, false) => None,
-        };
-        report.add(format!("{label} p50"), "ms", &runs.iter().map(|r| r.0).collect::<Vec<_>>(), p50_budget);
-        report.add(format!("{label} p90"), "ms", &runs.iter().map(|r| r.1).collect::<Vec<_>>(), None);
-        report.add(
-            format!("{label} p99"),
-            "ms",
-            &runs.iter().map(|r| r.2).collect::<Vec<_>>(),
-            budget.map(|(_, p99)| Budget::AtMost(p99)),
-        );
+    println!("xtask bench: latency of list_trips");
+    let runs = latency(&mut mcp, "list_trips", &json!({}), plan.latency_calls, plan).await?;
+    add_latency(report, "list_trips", "list_trips latency c=1", &runs);
+    println!("xtask bench: latency of get_trip_summary");
+    let runs =
+        latency(&mut mcp, "get_trip_summary", &json!({ "trip_id": trip_id }), plan.latency_calls / 2, plan)
+            .await?;
+    add_latency(report, "summary", "get_trip_summary (30 days, 300 places) latency c=1", &runs);
+
+    if !plan.ci {
+        throughput_rows(&mut server, &base, &token, report).await?;
+        token_rows(bin, data_dir, &base, report).await?;
     }
 
-    // Throughput of list_trips, both eras.
+    // Writes last: they change what list_trips returns.
+    let (write_tool, write_args) = if schemas.contains_key("create_packing_item") {
+        let args = fill_args(&schemas["create_packing_item"], &packing_hints(trip_id, 0))
+            .map_err(|e| anyhow!("create_packing_item: {e}"))?;
+        ("create_packing_item", args)
+    } else {
+        ("create_trip", json!({ "title": "Bench write" }))
+    };
+    println!("xtask bench: latency of {write_tool}");
+    let runs = latency(&mut mcp, write_tool, &write_args, plan.write_calls, plan).await?;
+    add_latency(report, "write", &format!("{write_tool} (write) latency c=1"), &runs);
+    tokio::task::block_in_place(|| server.stop());
+    Ok(())
+}
+
+/// list_trips throughput at each concurrency over both eras, with who used the CPU and the
+/// server's peak RSS over these runs.
+async fn throughput_rows(server: &mut Server, base: &str, token: &str, report: &mut Report) -> Result<()> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let mut sessions = Vec::new();
     for _ in 0..CONCURRENCIES[1] {
-        sessions.push(Mcp::session(&base, &token).await?);
+        sessions.push(Mcp::session(base, token).await?);
     }
     let mut stateless = Vec::new();
     for _ in 0..CONCURRENCIES[1] {
-        stateless.push(Mcp::stateless(&base, &token)?);
+        stateless.push(Mcp::stateless(base, token)?);
     }
     // A stateless call must work before it is measured.
     stateless[0].call_tool("list_trips", json!({})).await.context("stateless 2026-07-28 list_trips")?;
-    for (era, pool) in [("2025-11-25 sessions", &mut sessions), ("stateless 2026-07-28", &mut stateless)] {
+    let rss_before = server.memory_mb("VmRSS")?;
+    let peak_reset = sys::reset_peak(server.pid);
+    let mut top_cpu: Vec<sys::CpuUse> = Vec::new();
+    for (era, key, pool) in [
+        ("2025-11-25 sessions", "sessions", &mut sessions),
+        ("stateless 2026-07-28", "stateless", &mut stateless),
+    ] {
         for c in CONCURRENCIES {
             println!("xtask bench: throughput of list_trips, {era}, concurrency {c}");
             let mut rates = Vec::new();
             for _ in 0..THROUGHPUT_RUNS {
                 let workers: Vec<Mcp> = pool.drain(..c).collect();
-                let (rate, back) = throughput(workers, "list_trips", &json!({})).await?;
+                let (rate, cpu, back) =
+                    throughput(workers, server.pid, cores, "list_trips", &json!({})).await?;
                 pool.splice(0..0, back);
                 rates.push(rate);
+                if c == CONCURRENCIES[1] {
+                    top_cpu.push(cpu);
+                }
             }
-            let budget = (c == 32).then_some(Budget::AtLeast(10_000.0));
-            report.add(format!("list_trips throughput c={c}, {era}"), "calls/s", &rates, budget);
+            report.add(
+                &format!("throughput_c{c}_{key}"),
+                format!("list_trips throughput c={c}, {era}"),
+                "calls/s",
+                &rates,
+            );
         }
     }
     let peak = server.memory_mb("VmHWM")?;
-    let after = server.memory_mb("VmRSS")?;
-    drop(sessions);
-    drop(stateless);
+    report.add(
+        "rss_before_throughput",
+        "server RSS before the throughput runs (seeded, warm)",
+        "MB",
+        &[rss_before],
+    );
+    let what = if peak_reset {
+        "server peak RSS during the throughput runs (VmHWM)"
+    } else {
+        "server peak RSS since start (VmHWM; clear_refs refused)"
+    };
+    report.add("peak_rss_throughput", what, "MB", &[peak]);
+    let pick = |f: fn(&sys::CpuUse) -> f64| top_cpu.iter().map(f).collect::<Vec<_>>();
+    report.add(
+        "cpu_generator_c32",
+        "load generator CPU at c=32 (% of one core)",
+        "%",
+        &pick(|c| c.generator),
+    );
+    report.add("cpu_server_c32", "server CPU at c=32 (% of one core)", "%", &pick(|c| c.server));
+    report.add("cpu_others_c32", "other processes' CPU at c=32 (% of one core)", "%", &pick(|c| c.others));
+    let n = top_cpu.len().max(1) as f64;
+    let generator = top_cpu.iter().map(|c| c.generator).sum::<f64>() / n;
+    let server_cpu = top_cpu.iter().map(|c| c.server).sum::<f64>() / n;
+    let others = top_cpu.iter().map(|c| c.others).sum::<f64>() / n;
+    let busy = top_cpu.iter().map(|c| c.machine_busy).sum::<f64>() / n;
+    if busy >= 90.0 && generator >= server_cpu {
+        report.notes.push(format!(
+            "CLIENT SATURATED: at c=32 the cores were {busy:.0}% busy and the load generator used as much CPU \
+             ({generator:.0}%) as the server ({server_cpu:.0}%): throughput is a lower bound of the server's"
+        ));
+    } else if busy >= 90.0 {
+        report.notes.push(format!(
+            "at c=32 the cores were {busy:.0}% busy: server {server_cpu:.0}%, generator {generator:.0}%, \
+             others {others:.0}% of one core; the server, sharing the machine, was the limit"
+        ));
+    }
+    if others >= 25.0 {
+        report.notes.push(format!(
+            "other processes used {others:.0}% of one core during the throughput runs: absolute figures are depressed"
+        ));
+    }
+    Ok(())
+}
 
-    // Token endpoint.
+/// client_credentials exchanges/s and refresh rotations/s, each inside the per-client burst.
+async fn token_rows(bin: &Path, data_dir: &Path, base: &str, report: &mut Report) -> Result<()> {
     println!("xtask bench: OAuth client_credentials exchanges");
     let mut clients = Vec::new();
     for i in 0..TOKEN_CLIENTS {
@@ -729,56 +558,52 @@ async fn warm(bin: &Path, data_dir: &Path, report: &mut Report) -> Result<()> {
     if !clients.is_empty() {
         let mut rates = Vec::new();
         for _ in 0..TOKEN_RUNS {
-            rates.push(token_run(&base, &clients).await?);
+            rates.push(token_run(base, &clients, false).await?);
         }
         report.add(
+            "client_credentials",
             format!("OAuth client_credentials exchanges, c={}", clients.len()),
             "tokens/s",
             &rates,
-            None,
         );
-        report.notes.push(format!(
-            "token figure: {} clients × {TOKEN_EXCHANGES_PER_CLIENT_RUN} exchanges per run, inside the \
-             endpoint's per-client burst of {TOKEN_RATE_PER_MINUTE}/min (no 429s counted as success)",
-            clients.len()
-        ));
     }
-
-    // Writes last: they change what list_trips returns.
-    let (write_tool, write_args) = if schemas.contains_key("create_packing_item") {
-        let args = fill_args(&schemas["create_packing_item"], &packing_hints(trip_id, 0))
-            .map_err(|e| anyhow!("create_packing_item: {e}"))?;
-        ("create_packing_item", args)
-    } else {
-        ("create_trip", json!({ "title": "Bench write" }))
-    };
-    println!("xtask bench: latency of {write_tool}");
-    let runs = latency(&mut mcp, write_tool, &write_args, WRITE_CALLS).await?;
-    let label = format!("{write_tool} (write) latency c=1");
-    report.add(format!("{label} p50"), "ms", &runs.iter().map(|r| r.0).collect::<Vec<_>>(), None);
-    report.add(format!("{label} p99"), "ms", &runs.iter().map(|r| r.2).collect::<Vec<_>>(), None);
-
+    println!("xtask bench: OAuth refresh rotations");
+    let mut chains = Vec::new();
+    for i in 0..TOKEN_CLIENTS {
+        chains.push(client::refresh_token_for(bin, data_dir, base, &format!("bench-refresh-{i}")).await?);
+    }
+    let mut rates = Vec::new();
+    for _ in 0..TOKEN_RUNS {
+        rates.push(token_run(base, &chains, true).await?);
+    }
     report.add(
-        "RSS idle after start, fresh data dir (warm server)",
-        "MB",
-        &[idle_rss],
-        Some(Budget::AtMost(30.0)),
+        "refresh_rotations",
+        format!("OAuth refresh rotations, c={}", chains.len()),
+        "rotations/s",
+        &rates,
     );
-    report.add("RSS after throughput runs (VmRSS)", "MB", &[after], None);
-    report.add("peak RSS: seeding + throughput (VmHWM)", "MB", &[peak], None);
-    tokio::task::block_in_place(|| server.stop());
+    report.notes.push(format!(
+        "token figures: {TOKEN_CLIENTS} clients × {TOKEN_EXCHANGES_PER_CLIENT_RUN} requests per run, inside the \
+         endpoint's per-client burst of {TOKEN_RATE_PER_MINUTE}/min (no 429s counted as success)"
+    ));
     Ok(())
 }
 
-/// `LATENCY_RUNS` runs of `calls` sequential calls; per run (p50, p90, p99) in ms.
-async fn latency(mcp: &mut Mcp, tool: &str, args: &Value, calls: usize) -> Result<Vec<(f64, f64, f64)>> {
+/// `runs` runs of `calls` sequential calls; per run (p50, p90, p99) in ms.
+async fn latency(
+    mcp: &mut Mcp,
+    tool: &str,
+    args: &Value,
+    calls: usize,
+    plan: Plan,
+) -> Result<Vec<(f64, f64, f64)>> {
     let call = mcp.prepare(tool, args);
     for _ in 0..WARMUP_CALLS.min(calls) {
         mcp.call_prepared(&call).await?;
     }
     let mut runs = Vec::new();
     let mut samples = Vec::with_capacity(calls);
-    for _ in 0..LATENCY_RUNS {
+    for _ in 0..plan.latency_runs {
         samples.clear();
         let run_started = Instant::now();
         for _ in 0..calls {
@@ -797,8 +622,14 @@ async fn latency(mcp: &mut Mcp, tool: &str, args: &Value, calls: usize) -> Resul
 }
 
 /// One throughput run: every worker calls in a loop; calls completed inside the window count.
-/// Returns calls/s and the workers.
-async fn throughput(workers: Vec<Mcp>, tool: &str, args: &Value) -> Result<(f64, Vec<Mcp>)> {
+/// Returns calls/s, the CPU use over the window and the workers.
+async fn throughput(
+    workers: Vec<Mcp>,
+    server_pid: u32,
+    cores: usize,
+    tool: &str,
+    args: &Value,
+) -> Result<(f64, sys::CpuUse, Vec<Mcp>)> {
     let begin = Instant::now() + THROUGHPUT_WARMUP;
     let end = begin + THROUGHPUT_WINDOW;
     let counted = Arc::new(AtomicU64::new(0));
@@ -824,28 +655,39 @@ async fn throughput(workers: Vec<Mcp>, tool: &str, args: &Value) -> Result<(f64,
             (mcp, result)
         }));
     }
+    tokio::time::sleep_until(begin.into()).await;
+    let window = sys::CpuWindow::start(server_pid)?;
+    tokio::time::sleep_until(end.into()).await;
+    let cpu = window.stop(THROUGHPUT_WINDOW.as_secs_f64(), cores)?;
     let mut back = Vec::new();
     for handle in handles {
         let (mcp, result) = handle.await?;
         result?;
         back.push(mcp);
     }
-    Ok((counted.load(Ordering::Relaxed) as f64 / THROUGHPUT_WINDOW.as_secs_f64(), back))
+    Ok((counted.load(Ordering::Relaxed) as f64 / THROUGHPUT_WINDOW.as_secs_f64(), cpu, back))
 }
 
-/// One token run: every client exchanges its share concurrently; tokens/s over the wall time.
-async fn token_run(base: &str, clients: &[(String, String)]) -> Result<f64> {
+/// One token run: every client makes its share of requests in sequence, the clients
+/// concurrently; requests/s over the wall time. `rotate`: `clients` hold (client_id,
+/// refresh token) and each request rotates the token; else (client_id, secret) pairs for
+/// client_credentials.
+async fn token_run(base: &str, clients: &[(String, String)], rotate: bool) -> Result<f64> {
     let started = Instant::now();
     let mut handles = Vec::new();
     for (id, secret) in clients {
-        let (id, secret) = (id.clone(), secret.clone());
+        let (id, mut secret) = (id.clone(), secret.clone());
         let base = base.to_owned();
         handles.push(tokio::spawn(async move {
             let http = http_client()?;
             for _ in 0..TOKEN_EXCHANGES_PER_CLIENT_RUN {
-                exchange_token(&http, &base, &id, &secret).await?;
+                if rotate {
+                    secret = client::rotate(&http, &base, &id, &secret).await?;
+                } else {
+                    exchange_token(&http, &base, &id, &secret).await?;
+                }
             }
-            anyhow::Ok(())
+            anyhow::Ok(secret)
         }));
     }
     for handle in handles {
@@ -853,6 +695,99 @@ async fn token_run(base: &str, clients: &[(String, String)]) -> Result<f64> {
     }
     let total = clients.len() * TOKEN_EXCHANGES_PER_CLIENT_RUN;
     Ok(total as f64 / started.elapsed().as_secs_f64())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scale: the same reads with 10 trips and with 1,000 trips / 100,000 places
+
+async fn scale(bin: &Path, plan: Plan, report: &mut Report) -> Result<()> {
+    let data = TempDir::new("scale")?;
+    println!("xtask bench: scale dataset: one trip of {SCALE_PLACES} places, copied");
+    let (mut server, started) = Server::spawn(bin, &data.0)?;
+    tokio::task::block_in_place(|| server.wait_healthy(started))?;
+    let base = server.base();
+    let (id, secret) = create_machine_client(bin, &data.0, "bench-scale")?;
+    let token = exchange_token(&http_client()?, &base, &id, &secret).await?;
+    let mut mcp = Mcp::session(&base, &token).await?;
+    let tools = mcp.rpc("tools/list", Map::new()).await?;
+    let schema = |name: &str| {
+        tools["result"]["tools"]
+            .as_array()
+            .and_then(|l| l.iter().find(|t| t["name"] == name))
+            .map(|t| t["inputSchema"].clone())
+            .ok_or_else(|| anyhow!("no {name} tool"))
+    };
+    let (place_schema, assign_schema) = (schema("create_place")?, schema("assign_place_to_day")?);
+    let seeding = Instant::now();
+    let trip = mcp
+        .call_tool(
+            "create_trip",
+            json!({ "title": "Scale trip", "start_date": "2027-06-01", "end_date": format!("2027-06-{:02}", SCALE_DAYS), "currency": "EUR" }),
+        )
+        .await?;
+    let trip_id = trip["id"].as_i64().ok_or_else(|| anyhow!("create_trip: no id"))?;
+    let summary = mcp.call_tool("get_trip_summary", json!({ "trip_id": trip_id })).await?;
+    let days: Vec<i64> = summary["days"]
+        .as_array()
+        .map(|d| d.iter().filter_map(|d| d["id"].as_i64()).collect())
+        .unwrap_or_default();
+    for i in 0..SCALE_PLACES {
+        let mut h = Map::new();
+        h.insert("trip_id".into(), json!(trip_id));
+        h.insert("name".into(), json!(format!("Scale place {i}")));
+        h.insert("notes".into(), json!("Seeded by cargo xtask bench"));
+        let place =
+            mcp.call_tool("create_place", fill_args(&place_schema, &h).map_err(|e| anyhow!(e))?).await?;
+        let place_id = place["id"].as_i64().ok_or_else(|| anyhow!("create_place: no id"))?;
+        if !days.is_empty() {
+            let mut h = Map::new();
+            h.insert("trip_id".into(), json!(trip_id));
+            h.insert("day_id".into(), json!(days[i % days.len()]));
+            h.insert("place_id".into(), json!(place_id));
+            mcp.call_tool("assign_place_to_day", fill_args(&assign_schema, &h).map_err(|e| anyhow!(e))?)
+                .await?;
+        }
+    }
+    let mut trips = 1;
+    let mut copy_time = Duration::ZERO;
+    for size in [SCALE_SMALL, SCALE_LARGE] {
+        let copying = Instant::now();
+        while trips < size {
+            mcp.call_tool("copy_trip", json!({ "trip_id": trip_id })).await?;
+            trips += 1;
+        }
+        copy_time += copying.elapsed();
+        println!("xtask bench: scale reads with {size} trips");
+        let reads = [
+            ("list_trips", "list_trips", json!({})),
+            ("list_places", "list_places", json!({ "trip_id": trip_id, "search": SCALE_SEARCH })),
+            ("summary", "get_trip_summary", json!({ "trip_id": trip_id })),
+        ];
+        for (id, tool, args) in reads {
+            let runs = latency(&mut mcp, tool, &args, plan.scale_calls, plan).await?;
+            let label = match id {
+                "list_places" => format!("list_places search {SCALE_SEARCH:?} p50, {size} trips"),
+                _ => format!("{tool} p50, {size} trips"),
+            };
+            report.add(
+                &format!("scale_{id}_{size}"),
+                label,
+                "ms",
+                &runs.iter().map(|r| r.0).collect::<Vec<_>>(),
+            );
+        }
+    }
+    report.seeding.push((
+        format!("scale: {SCALE_LARGE} trips × {SCALE_PLACES} places"),
+        format!(
+            "seeded in {:.1?} ({} copy_trip calls, {:.1} ms each)",
+            seeding.elapsed(),
+            SCALE_LARGE - 1,
+            copy_time.as_secs_f64() * 1000.0 / (SCALE_LARGE - 1) as f64
+        ),
+    ));
+    tokio::task::block_in_place(|| server.stop());
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -946,9 +881,10 @@ async fn seed(mcp: &mut Mcp, schemas: &Map<String, Value>, report: &mut Report) 
         seed_part(mcp, schemas, "create_packing_item", SEED_PACKING, |i| packing_hints(trip_id, i), |_| ())
             .await;
     report.seeding.push((format!("{SEED_PACKING} packing items (create_packing_item)"), outcome));
-    report
-        .notes
-        .push(format!("seeding took {:.1?} (sequential tools/call over one session)", started.elapsed()));
+    report.notes.push(format!(
+        "seeding the 30-day trip took {:.1?} (sequential tools/call over one session)",
+        started.elapsed()
+    ));
     Ok(trip_id)
 }
 
@@ -984,111 +920,4 @@ async fn seed_part(
         }
     }
     format!("seeded ({count})")
-}
-
-/// Arguments for a tool from its input schema: the hints the schema has a property for (and
-/// whose type fits), then a plausible value for every remaining required property.
-fn fill_args(schema: &Value, hints: &Map<String, Value>) -> Result<Value, String> {
-    let empty = Map::new();
-    let properties = schema["properties"].as_object().unwrap_or(&empty);
-    let mut out = Map::new();
-    for (key, value) in hints {
-        if let Some(prop) = properties.get(key)
-            && type_fits(&resolve(schema, prop), value)
-        {
-            out.insert(key.clone(), value.clone());
-        }
-    }
-    let required: Vec<&str> = schema["required"]
-        .as_array()
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    for key in required {
-        if out.contains_key(key) {
-            continue;
-        }
-        let prop = properties.get(key).map(|p| resolve(schema, p)).unwrap_or(Value::Null);
-        out.insert(
-            key.to_owned(),
-            guess(key, &prop).ok_or_else(|| format!("no value for required `{key}`"))?,
-        );
-    }
-    Ok(Value::Object(out))
-}
-
-/// Follows a local `$ref` (schemars puts enums in `$defs`).
-fn resolve(root: &Value, prop: &Value) -> Value {
-    match prop.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/")) {
-        Some(path) => {
-            let mut node = root;
-            for part in path.split('/') {
-                node = &node[part];
-            }
-            node.clone()
-        }
-        None => prop.clone(),
-    }
-}
-
-fn types(prop: &Value) -> Vec<String> {
-    match &prop["type"] {
-        Value::String(t) => vec![t.clone()],
-        Value::Array(ts) => ts.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn type_fits(prop: &Value, value: &Value) -> bool {
-    let ts = types(prop);
-    if ts.is_empty() {
-        return prop.get("enum").is_none() && prop.get("oneOf").is_none();
-    }
-    let name = match value {
-        Value::String(_) => "string",
-        Value::Number(n) if n.is_i64() => return ts.iter().any(|t| t == "integer" || t == "number"),
-        Value::Number(_) => "number",
-        Value::Bool(_) => "boolean",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-        Value::Null => "null",
-    };
-    ts.iter().any(|t| t == name)
-}
-
-fn guess(key: &str, prop: &Value) -> Option<Value> {
-    if let Some(first) = prop["enum"].as_array().and_then(|e| e.first()) {
-        return Some(first.clone());
-    }
-    if let Some(first) = prop["oneOf"].as_array().and_then(|o| o.first()) {
-        return first.get("const").cloned().or_else(|| first["enum"].as_array()?.first().cloned());
-    }
-    let ts = types(prop);
-    let has = |t: &str| ts.iter().any(|x| x == t);
-    if has("string") {
-        let value = if key.contains("date") {
-            "2027-05-01"
-        } else if key.contains("time") {
-            "10:00"
-        } else if key.contains("currency") {
-            "EUR"
-        } else if key.contains("price") || key.contains("amount") || key.contains("total") {
-            "12.50"
-        } else {
-            "Bench"
-        };
-        return Some(json!(value));
-    }
-    if has("integer") {
-        return Some(json!(1));
-    }
-    if has("number") {
-        return Some(json!(12.5));
-    }
-    if has("boolean") {
-        return Some(json!(false));
-    }
-    if has("array") {
-        return Some(json!([]));
-    }
-    None
 }

@@ -23,6 +23,16 @@ const POLL: Duration = Duration::from_millis(250);
 const MIN_DISTINCT_COLOURS: u64 = 50;
 
 pub fn smoke_test(root: &Path) -> Result<()> {
+    check(root, false).map(drop)
+}
+
+/// The same checks on the release build; returns the idle RSS in MB of the app and of its
+/// WebKit helper processes (for `cargo xtask bench --desktop`).
+pub fn idle_rss(root: &Path) -> Result<(f64, f64)> {
+    check(root, true)
+}
+
+fn check(root: &Path, release: bool) -> Result<(f64, f64)> {
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     let out = target.join("desktop");
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
@@ -30,10 +40,16 @@ pub fn smoke_test(root: &Path) -> Result<()> {
     println!("desktop: building trek-desktop");
     let started = Instant::now();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo).current_dir(root).args(["build", "-p", "trek-desktop"]).status()?;
+    let status = Command::new(cargo)
+        .current_dir(root)
+        .args(["build", "-p", "trek-desktop"])
+        .args(release.then_some("--release"))
+        .status()?;
     ensure!(status.success(), "cargo build -p trek-desktop failed ({status})");
     println!("desktop: built in {:.1} s", started.elapsed().as_secs_f64());
-    let binary = target.join("debug").join(format!("trek-desktop{}", std::env::consts::EXE_SUFFIX));
+    let binary = target
+        .join(if release { "release" } else { "debug" })
+        .join(format!("trek-desktop{}", std::env::consts::EXE_SUFFIX));
 
     let mut guard = Guard::default();
     let data_dir = std::env::temp_dir().join(format!("trek-desktop-smoke-{}", std::process::id()));
@@ -118,6 +134,7 @@ pub fn smoke_test(root: &Path) -> Result<()> {
     let marker = format!("TREK_DATA_DIR={}", data_dir.display());
     let helpers: Vec<u32> = processes_with_env(&marker).into_iter().filter(|&p| p != pid).collect();
     let helpers_kib: u64 = helpers.iter().filter_map(|&p| rss_kib(p)).sum();
+    let rss_mb = (rss_kib(pid).unwrap_or(0) as f64 / 1024.0, helpers_kib as f64 / 1024.0);
     match rss_kib(pid) {
         Some(kib) => println!(
             "desktop: idle RSS {:.1} MiB (trek-desktop, VmRSS), {:.1} MiB more in {} WebKit helper process(es)",
@@ -194,7 +211,7 @@ pub fn smoke_test(root: &Path) -> Result<()> {
         std::thread::sleep(Duration::from_millis(100));
     }
     println!("desktop: no trek-desktop or WebKit process left");
-    Ok(())
+    Ok(rss_mb)
 }
 
 /// Kills what the test started, in reverse order, even when a check failed.

@@ -25,12 +25,14 @@ fn main() -> std::process::ExitCode {
         Some("run") => run(&root, &args[1..]),
         Some("test") => test(&root),
         Some("icons") => icons::generate(&root),
-        Some("bench") => bench::run(&root),
+        Some("bench") => bench::run(&root, &args[1..]),
         Some("e2e") => e2e::run_one(&root, args.get(1).map(String::as_str)),
         Some("desktop") => desktop::smoke_test(&root),
         Some("tidy") => tidy::check(&root),
         _ => {
-            eprintln!("usage: cargo xtask <run [-- trek serve args]|test|e2e NAME|bench|desktop|icons|tidy>");
+            eprintln!(
+                "usage: cargo xtask <run [-- trek serve args]|test|e2e NAME|bench [--check] [--ci] [--desktop]|desktop|icons|tidy>"
+            );
             return std::process::ExitCode::from(2);
         }
     };
@@ -75,6 +77,7 @@ fn test(root: &Path) -> Result<()> {
         cargo(root, &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])
     })?;
     step("unit and black-box tests", || cargo(root, &["test", "--workspace", "--locked"]))?;
+    step("benchmark ratios", || bench::run(root, &["--check".into(), "--ci".into()]))?;
     for suite in e2e::SUITES {
         step(suite.title, || (suite.run)(root))?;
     }

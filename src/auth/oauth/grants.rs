@@ -10,7 +10,7 @@ use crate::auth::pkce;
 use crate::auth::scopes::ScopeSet;
 use crate::auth::secret::{Secret, hash, random_id};
 use crate::clock::UnixTime;
-use crate::config::{ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL};
+use crate::config::{ACCESS_TOKEN_TTL, BEARER_CACHE_ENTRIES, REFRESH_TOKEN_TTL};
 use crate::store::oauth::{self as rows, ClientRow, GrantRow};
 use crate::store::owner::{self, UserId};
 
@@ -67,6 +67,49 @@ pub struct AccessContext {
     pub grant_id: String,
     pub scopes: ScopeSet,
     pub expires_at: Option<UnixTime>,
+}
+
+/// Bearer verifications remembered between `/mcp` calls, so a call does not pay a SQLite
+/// lookup (and a hop to the blocking pool) for a token it verified a moment ago.
+///
+/// Revocation stays immediate, also from another process (the `trek` CLI writes to the same
+/// file): an entry is valid only while SQLite's `data_version` is the one read before the
+/// entry's lookup, and any commit by another connection changes it. A write anywhere empties
+/// the cache's usefulness until the next lookup, which is the price of never being stale.
+#[derive(Default)]
+pub(super) struct BearerCache {
+    entries: std::sync::Mutex<std::collections::HashMap<[u8; 32], CachedBearer>>,
+}
+
+struct CachedBearer {
+    data_version: i64,
+    resource: String,
+    access: AccessContext,
+}
+
+impl BearerCache {
+    fn get(
+        &self,
+        hash: &[u8; 32],
+        data_version: i64,
+        resource: &str,
+        now: UnixTime,
+    ) -> Option<AccessContext> {
+        let entries = self.entries.lock().ok()?;
+        let hit = entries.get(hash)?;
+        let fresh = hit.data_version == data_version
+            && hit.resource == resource
+            && hit.access.expires_at.is_none_or(|e| e > now);
+        fresh.then(|| hit.access.clone())
+    }
+
+    fn put(&self, hash: [u8; 32], data_version: i64, resource: String, access: AccessContext) {
+        let Ok(mut entries) = self.entries.lock() else { return };
+        if entries.len() >= BEARER_CACHE_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(hash, CachedBearer { data_version, resource, access });
+    }
 }
 
 /// RFC 7662 §2.2 response.
@@ -255,6 +298,27 @@ impl OAuth {
     pub async fn verify_bearer(&self, token: String, resource: String) -> Result<AccessContext, OAuthError> {
         let now = self.now();
         let token_hash = hash(&token);
+        // Read before the lookup: a commit after this read makes the entry stale at once.
+        let data_version = self.store.data_version().ok();
+        if let Some(version) = data_version
+            && let Some(access) = self.bearer_cache.get(&token_hash, version, &resource, now)
+        {
+            return Ok(access);
+        }
+        let access = self.verify_bearer_uncached(&token, token_hash, &resource, now).await?;
+        if let Some(version) = data_version {
+            self.bearer_cache.put(token_hash, version, resource, access.clone());
+        }
+        Ok(access)
+    }
+
+    async fn verify_bearer_uncached(
+        &self,
+        token: &str,
+        token_hash: [u8; 32],
+        resource: &str,
+        now: UnixTime,
+    ) -> Result<AccessContext, OAuthError> {
         if token.starts_with(ACCESS_TOKEN_PREFIX) {
             let row = self
                 .store

@@ -137,13 +137,21 @@ pub struct OAuth {
     cimd: Arc<CimdResolver>,
     revocations: tokio::sync::broadcast::Sender<Revoked>,
     consent_requests: tokio::sync::broadcast::Sender<ConsentRequested>,
+    bearer_cache: Arc<grants::BearerCache>,
 }
 
 impl OAuth {
     pub fn new(store: Store, clock: SharedClock, cimd: CimdResolver) -> Self {
         let (revocations, _) = tokio::sync::broadcast::channel(64);
         let (consent_requests, _) = tokio::sync::broadcast::channel(16);
-        Self { store, clock, cimd: Arc::new(cimd), revocations, consent_requests }
+        Self {
+            store,
+            clock,
+            cimd: Arc::new(cimd),
+            revocations,
+            consent_requests,
+            bearer_cache: Arc::default(),
+        }
     }
 
     /// Authorization requests as they start waiting for the owner.
