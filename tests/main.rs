@@ -53,3 +53,5 @@ mod ops_share;
 mod share_page;
 // The seed's Kyoto example through MCP tool calls, checked in get_trip_summary.
 mod scenario_kyoto;
+// What outside MCP clients needed (issue 10): keep-alive after 401, 413, DELETE 204, scopes.
+mod client_compat;
