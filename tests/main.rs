@@ -55,3 +55,5 @@ mod share_page;
 mod scenario_kyoto;
 // What outside MCP clients needed (issue 10): keep-alive after 401, 413, DELETE 204, scopes.
 mod client_compat;
+// Crash safety: SIGKILL of the real `trek serve` mid-write loses no acknowledged call.
+mod crash_safety;
