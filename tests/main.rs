@@ -57,3 +57,7 @@ mod properties;
 mod transfer;
 // The seed's Kyoto example through MCP tool calls, checked in get_trip_summary.
 mod scenario_kyoto;
+// What outside MCP clients needed (issue 10): keep-alive after 401, 413, DELETE 204, scopes.
+mod client_compat;
+// Crash safety: SIGKILL of the real `trek serve` mid-write loses no acknowledged call.
+mod crash_safety;

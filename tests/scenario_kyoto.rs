@@ -14,44 +14,17 @@ use serde_json::{Value, json};
 
 use crate::support::TestServer;
 
-/// (name, lat, lng, category id) — real coordinates.
-const PLACES: &[(&str, f64, f64, i64)] = &[
-    ("Fushimi Inari Taisha", 34.9671, 135.7727, 1),
-    ("Kiyomizu-dera", 34.9949, 135.7850, 1),
-    ("Sannenzaka", 34.9961, 135.7810, 7),
-    ("Kinkaku-ji", 35.0394, 135.7292, 1),
-    ("Ryoan-ji", 35.0345, 135.7182, 1),
-    ("Arashiyama Bamboo Grove", 35.0170, 135.6713, 8),
-    ("Tenryu-ji", 35.0158, 135.6737, 1),
-    ("Philosopher's Path", 35.0270, 135.7948, 8),
-    ("Ginkaku-ji", 35.0270, 135.7982, 1),
-    ("Nishiki Market", 35.0050, 135.7649, 7),
-    ("Maruyama Park", 35.0037, 135.7810, 8),
-    ("Nijo Castle", 35.0142, 135.7482, 1),
-    ("Heian Shrine", 35.0160, 135.7824, 1),
-    ("Nara Park", 34.6851, 135.8430, 8),
-    ("Gion Karyo", 35.0030, 135.7745, 3),
-    ("The Thousand Kyoto", 34.9862, 135.7597, 6),
-];
+/// The example trip's data, shared with the Python SDK suite (`tests/e2e/kyoto_trip.py`).
+fn fixture() -> Value {
+    serde_json::from_str(include_str!("fixtures/kyoto_trip.json")).expect("tests/fixtures/kyoto_trip.json")
+}
 
-/// Day by day (April 5–11): (place name, start, end).
-const ITINERARY: &[&[(&str, &str, &str)]] = &[
-    &[("Nishiki Market", "16:00", "17:30"), ("Maruyama Park", "18:00", "19:30")],
-    &[
-        ("Fushimi Inari Taisha", "07:00", "09:30"),
-        ("Kiyomizu-dera", "11:00", "12:30"),
-        ("Sannenzaka", "12:30", "14:00"),
-    ],
-    &[("Arashiyama Bamboo Grove", "07:30", "08:30"), ("Tenryu-ji", "08:45", "10:15")],
-    &[("Kinkaku-ji", "09:00", "10:00"), ("Ryoan-ji", "10:30", "11:30"), ("Nijo Castle", "14:00", "15:30")],
-    &[("Nara Park", "09:30", "15:00")],
-    &[
-        ("Philosopher's Path", "08:30", "10:00"),
-        ("Ginkaku-ji", "10:00", "11:00"),
-        ("Heian Shrine", "11:30", "12:30"),
-    ],
-    &[("Nishiki Market", "09:00", "10:00")],
-];
+/// `value` as an object with `extra` fields added (fixture rows plus the ids they refer to).
+fn with(value: &Value, extra: Value) -> Value {
+    let mut merged = value.as_object().expect("object").clone();
+    merged.extend(extra.as_object().expect("object").clone());
+    Value::Object(merged)
+}
 
 struct Assistant {
     client: RunningService<RoleClient, ()>,
@@ -86,119 +59,81 @@ async fn an_assistant_builds_the_kyoto_trip_end_to_end() {
     );
     let me = Assistant { client: ().serve(transport).await.unwrap() };
 
-    let trip = me
-        .call(
-            "create_trip",
-            json!({"title": "Kyoto in cherry blossom season", "start_date": "2027-04-05",
-                   "end_date": "2027-04-11", "currency": "EUR",
-                   "description": "A week of temples, gardens and food under the sakura."}),
-        )
-        .await;
+    let data = fixture();
+    let trip = me.call("create_trip", data["trip"].clone()).await;
     let trip_id = id(&trip);
     let summary = me.call("get_trip_summary", json!({"trip_id": trip_id})).await;
     let days: Vec<i64> = summary["days"].as_array().unwrap().iter().map(id).collect();
     assert_eq!(days.len(), 7, "one day per date");
 
     let mut place_ids = std::collections::HashMap::new();
-    for &(name, lat, lng, category) in PLACES {
-        let place = me
-            .call(
-                "create_place",
-                json!({"trip_id": trip_id, "name": name, "lat": lat, "lng": lng, "category_id": category}),
-            )
-            .await;
-        place_ids.insert(name, id(&place));
+    for place in data["places"].as_array().unwrap() {
+        let created = me.call("create_place", with(place, json!({"trip_id": trip_id}))).await;
+        place_ids.insert(place["name"].as_str().unwrap().to_owned(), id(&created));
     }
-    for (day, plan) in days.iter().zip(ITINERARY) {
-        for &(name, start, end) in *plan {
+    let itinerary = data["itinerary"].as_array().unwrap();
+    for (day, plan) in days.iter().zip(itinerary) {
+        for stop in plan.as_array().unwrap() {
+            let place_id = place_ids[stop["place"].as_str().unwrap()];
             me.call(
                 "assign_place_to_day",
-                json!({"trip_id": trip_id, "day_id": day, "place_id": place_ids[name],
-                       "start_time": start, "end_time": end}),
+                json!({"trip_id": trip_id, "day_id": day, "place_id": place_id,
+                       "start_time": stop["start_time"], "end_time": stop["end_time"]}),
             )
             .await;
         }
     }
-    let heads_up = [
-        "Check-in from 15:00",
-        "Start at 7:00 to beat the crowds",
-        "Bamboo grove is best before 8",
-        "Kinkaku-ji opens at 9",
-        "Train to Nara from Kyoto Station",
-        "Petals on the canal",
-        "Check-out by 11:00",
-    ];
-    for (day, text) in days.iter().zip(heads_up) {
-        me.call("create_day_note", json!({"trip_id": trip_id, "day_id": day, "text": text, "icon": "⚠️"}))
-            .await;
-    }
-
-    let hotel = me
-        .call(
-            "create_reservation",
-            json!({"trip_id": trip_id, "type": "hotel", "title": "The Thousand Kyoto",
-                   "place_id": place_ids["The Thousand Kyoto"], "start_day_id": days[0], "end_day_id": days[6],
-                   "check_in": "15:00", "check_out": "11:00", "confirmation_number": "TK-2027-0405",
-                   "price": "1260.00"}),
-        )
-        .await;
-    for (title, at, price) in [
-        ("Kaiseki at Gion Karyo", "2027-04-06T19:00", "180.00"),
-        ("Tofu lunch at Shoraian", "2027-04-07T12:00", "70.00"),
-    ] {
+    let notes = &data["day_notes"];
+    for (day, text) in days.iter().zip(notes["texts"].as_array().unwrap()) {
         me.call(
-            "create_reservation",
-            json!({"trip_id": trip_id, "type": "restaurant", "title": title, "reservation_time": at, "price": price}),
+            "create_day_note",
+            json!({"trip_id": trip_id, "day_id": day, "text": text, "icon": notes["icon"]}),
         )
         .await;
     }
 
-    let budget = [
-        ("The Thousand Kyoto, 6 nights", "Accommodation", "1260.00"),
-        ("Kaiseki dinner", "Food", "180.00"),
-        ("Tofu lunch", "Food", "70.00"),
-        ("Street food and cafés", "Food", "210.00"),
-        ("ICOCA top-ups and buses", "Transport", "60.00"),
-        ("Train to Nara and back", "Transport", "15.40"),
-        ("Temple entrance fees", "Sights", "48.50"),
-    ];
-    for (name, category, price) in budget {
-        me.call(
-            "create_budget_item",
-            json!({"trip_id": trip_id, "name": name, "category": category, "total_price": price}),
-        )
-        .await;
+    // The hotel row names its place; the tool takes the place's id and the stay's first and last day.
+    let mut hotel = data["hotel"].clone();
+    let place = hotel.as_object_mut().unwrap().remove("place").unwrap();
+    let stay = json!({"trip_id": trip_id, "place_id": place_ids[place.as_str().unwrap()],
+                      "start_day_id": days[0], "end_day_id": days[6]});
+    let hotel = me.call("create_reservation", with(&hotel, stay)).await;
+    for restaurant in data["restaurants"].as_array().unwrap() {
+        me.call("create_reservation", with(restaurant, json!({"trip_id": trip_id}))).await;
     }
-    me.call(
-        "bulk_import_packing",
-        json!({"trip_id": trip_id, "items": ["Passport", "Travel insurance papers", "Light rain jacket",
-            "2x comfortable walking shoes", "Socks x7", "Layering sweater", "Power adapter (type A)",
-            "Portable charger", "Coin purse", "Small towel"], "category": "Essentials"}),
-    )
-    .await;
-    me.call(
-        "create_collab_note",
-        json!({"trip_id": trip_id, "title": "Practical tips", "pinned": true, "category": "Tips",
-               "content": "Get an ICOCA card at the airport. Carry cash: many temples and small shops take \
-                           no cards. No tipping. Queue on the left of escalators in Kyoto."}),
-    )
-    .await;
-    me.call("mark_country_visited", json!({"country_code": "jp"})).await;
+
+    let budget = data["budget"]["items"].as_array().unwrap();
+    for item in budget {
+        me.call("create_budget_item", with(item, json!({"trip_id": trip_id}))).await;
+    }
+    me.call("bulk_import_packing", with(&data["packing"], json!({"trip_id": trip_id}))).await;
+    me.call("create_collab_note", with(&data["collab_note"], json!({"trip_id": trip_id}))).await;
+    me.call("mark_country_visited", json!({"country_code": data["visited_country"]})).await;
 
     // The recap: everything is in one summary.
     let s = me.call("get_trip_summary", json!({"trip_id": trip_id})).await;
-    assert_eq!(s["trip"]["title"], "Kyoto in cherry blossom season");
+    assert_eq!(s["trip"]["title"], data["trip"]["title"]);
     assert_eq!(
-        (s["trip"]["start_date"].as_str(), s["trip"]["end_date"].as_str()),
-        (Some("2027-04-05"), Some("2027-04-11"))
+        (&s["trip"]["start_date"], &s["trip"]["end_date"]),
+        (&data["trip"]["start_date"], &data["trip"]["end_date"])
     );
     let places = s["places"].as_array().unwrap();
-    assert_eq!(places.len(), PLACES.len());
-    for &(name, lat, lng, _) in PLACES {
-        let p = places.iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("{name} missing"));
-        assert_eq!((p["lat"].as_f64(), p["lng"].as_f64()), (Some(lat), Some(lng)), "{name}");
+    assert_eq!(places.len(), data["places"].as_array().unwrap().len());
+    for place in data["places"].as_array().unwrap() {
+        let name = &place["name"];
+        let p = places.iter().find(|p| p["name"] == *name).unwrap_or_else(|| panic!("{name} missing"));
+        assert_eq!((&p["lat"], &p["lng"]), (&place["lat"], &place["lng"]), "{name}");
     }
-    for (day, plan) in s["days"].as_array().unwrap().iter().zip(ITINERARY) {
+    for (day, plan) in s["days"].as_array().unwrap().iter().zip(itinerary) {
+        let plan: Vec<(&str, &str, &str)> = plan
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|stop| {
+                let field = |k: &str| stop[k].as_str().unwrap();
+                (field("place"), field("start_time"), field("end_time"))
+            })
+            .collect();
         let planned: Vec<(&str, &str, &str)> = day["assignments"]
             .as_array()
             .unwrap()
@@ -211,7 +146,7 @@ async fn an_assistant_builds_the_kyoto_trip_end_to_end() {
                 )
             })
             .collect();
-        assert_eq!(planned, *plan, "day {}", day["date"]);
+        assert_eq!(planned, plan, "day {}", day["date"]);
         assert_eq!(day["day_notes"].as_array().unwrap().len(), 1, "a note on {}", day["date"]);
     }
     let stays = s["accommodations"].as_array().unwrap();
@@ -227,7 +162,7 @@ async fn an_assistant_builds_the_kyoto_trip_end_to_end() {
     assert!(reservations.iter().all(|r| r["status"] == "pending"), "created pending");
     assert_eq!(reservations.iter().filter(|r| r["type"] == "restaurant").count(), 2);
     assert_eq!(s["budget"]["currency"], "EUR");
-    assert_eq!(s["budget"]["total"], "1843.90", "exact decimal sum");
+    assert_eq!(s["budget"]["total"], data["budget"]["total"], "exact decimal sum");
     assert_eq!(s["budget"]["items"].as_array().unwrap().len(), budget.len());
     let packing = s["packing"]["items"].as_array().unwrap();
     assert_eq!(packing.len(), 10);
@@ -241,7 +176,7 @@ async fn an_assistant_builds_the_kyoto_trip_end_to_end() {
 
     // And it goes into the user's calendar.
     let calendar = me.call("export_trip_ics", json!({"trip_id": trip_id})).await;
-    let planned: usize = ITINERARY.iter().map(|day| day.len()).sum();
+    let planned: usize = itinerary.iter().map(|day| day.as_array().unwrap().len()).sum();
     // The trip, every planned stop, the two dinners and the stay; the hotel booking too if dated.
     assert!(
         calendar["event_count"].as_u64().unwrap() >= (1 + planned + 2 + 1) as u64,

@@ -70,7 +70,25 @@ fn missing_scope(body: &Value, scopes: ScopeSet) -> Option<Scope> {
 }
 
 pub async fn authenticate(State(state): State<McpState>, request: Request, next: Next) -> Response {
-    let Some(via) = request.extensions().get::<Via>().cloned() else {
+    let (mut parts, body) = request.into_parts();
+    // The body is read (bounded) before any answer: hyper closes a keep-alive connection whose
+    // request body was left unread, and clients that reuse the connection (httpx, undici) then
+    // fail their retry after the 401. Too large is 413 even without credentials.
+    let body = if parts.method == Method::POST {
+        match to_bytes(body, MAX_REQUEST_BODY_BYTES).await {
+            Ok(bytes) => Ok(bytes),
+            Err(_) => {
+                return json_error(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "invalid_request",
+                    "request body too large",
+                );
+            }
+        }
+    } else {
+        Err(body)
+    };
+    let Some(via) = parts.extensions.get::<Via>().cloned() else {
         return json_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "request not guarded");
     };
     if !state.is_enabled() {
@@ -81,13 +99,13 @@ pub async fn authenticate(State(state): State<McpState>, request: Request, next:
         );
     }
     // RFC 6750 §2.3 / MCP: tokens in the URL leak into logs and history; refused.
-    if request.uri().query().is_some_and(|q| q.split('&').any(|p| p.starts_with("access_token="))) {
+    if parts.uri.query().is_some_and(|q| q.split('&').any(|p| p.starts_with("access_token="))) {
         return unauthorized(
             &via,
             Some(("invalid_request", "send the token in the Authorization header, not the URL")),
         );
     }
-    let access = match bearer_token(request.headers()) {
+    let access = match bearer_token(&parts.headers) {
         Err(()) => {
             return unauthorized(&via, Some(("invalid_request", "use the Bearer authorization scheme")));
         }
@@ -95,7 +113,7 @@ pub async fn authenticate(State(state): State<McpState>, request: Request, next:
             Ok(access) => access,
             Err(e) => return unauthorized(&via, Some(("invalid_token", e.description()))),
         },
-        Ok(None) => match owner_access(&state, &via, request.headers()).await {
+        Ok(None) => match owner_access(&state, &via, &parts.headers).await {
             Some(access) => access,
             None => return unauthorized(&via, None),
         },
@@ -113,7 +131,7 @@ pub async fn authenticate(State(state): State<McpState>, request: Request, next:
         return response;
     }
 
-    let session = request.headers().get(SESSION_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let session = parts.headers.get(SESSION_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let binding = access.client_id.clone().unwrap_or_else(|| access.grant_id.clone());
     if let Some(id) = &session
         && let Err(refusal) = state.sessions.touch(id, &binding, &access.grant_id).await
@@ -126,32 +144,29 @@ pub async fn authenticate(State(state): State<McpState>, request: Request, next:
         );
     }
 
-    let (mut parts, body) = request.into_parts();
     let mut is_initialize = false;
-    let body = if parts.method == Method::POST {
-        let Ok(bytes) = to_bytes(body, MAX_REQUEST_BODY_BYTES).await else {
-            return json_error(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", "request body too large");
-        };
-        if let Ok(message) = serde_json::from_slice::<Value>(&bytes) {
-            is_initialize = message.get("method").and_then(Value::as_str) == Some("initialize");
-            if let Some(scope) = missing_scope(&message, access.scopes) {
-                let wanted = access.scopes.union(ScopeSet::from_scopes([scope])).to_string();
-                let description = format!("this tool needs the {scope} scope");
-                let mut response = json_error(StatusCode::FORBIDDEN, "insufficient_scope", &description);
-                response.headers_mut().insert(
-                    header::WWW_AUTHENTICATE,
-                    challenge(&via, Some(("insufficient_scope", &description)), &wanted),
-                );
-                return response;
+    let body = match body {
+        Ok(bytes) => {
+            if let Ok(message) = serde_json::from_slice::<Value>(&bytes) {
+                is_initialize = message.get("method").and_then(Value::as_str) == Some("initialize");
+                if let Some(scope) = missing_scope(&message, access.scopes) {
+                    let wanted = access.scopes.union(ScopeSet::from_scopes([scope])).to_string();
+                    let description = format!("this tool needs the {scope} scope");
+                    let mut response = json_error(StatusCode::FORBIDDEN, "insufficient_scope", &description);
+                    response.headers_mut().insert(
+                        header::WWW_AUTHENTICATE,
+                        challenge(&via, Some(("insufficient_scope", &description)), &wanted),
+                    );
+                    return response;
+                }
             }
+            Body::from(bytes)
         }
-        Body::from(bytes)
-    } else {
-        body
+        Err(body) => body,
     };
     let method = parts.method.clone();
     parts.extensions.insert(access.clone());
-    let response = next.run(Request::from_parts(parts, body)).await;
+    let mut response = next.run(Request::from_parts(parts, body)).await;
 
     // Legacy sessions: remember who opened one, forget one the client ended.
     match (&session, response.headers().get(SESSION_HEADER).and_then(|v| v.to_str().ok())) {
@@ -159,7 +174,13 @@ pub async fn authenticate(State(state): State<McpState>, request: Request, next:
             state.sessions.register(new_id, access.user, &binding, &access.grant_id).await;
         }
         (Some(id), _) if method == Method::DELETE && response.status().is_success() => {
-            state.sessions.forget(id)
+            state.sessions.forget(id);
+            // rmcp answers 202, but the session is already closed when it does: RFC 9110
+            // §9.3.5 says 202 is for a deletion not yet enacted, 204 for one that was, and MCP
+            // clients (the Python SDK) treat anything but 200/204 as a failed termination.
+            if response.status() == StatusCode::ACCEPTED {
+                *response.status_mut() = StatusCode::NO_CONTENT;
+            }
         }
         _ => {}
     }

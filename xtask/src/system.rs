@@ -20,9 +20,10 @@ pub const DESKTOP_BUILD: &[&str] = &[
 /// ImageMagick to capture and measure the screenshot.
 pub const DESKTOP_TEST: &[&str] = &["xvfb", "dbus-x11", "imagemagick"];
 
-/// Needed by the end-to-end suites: Debian's Chromium (never a downloaded browser) and Node.js
-/// for the npm test clients (`nodejs`/`npm` only when no `node` is on PATH).
-pub const E2E_TEST: &[&str] = &["chromium"];
+/// Needed by the end-to-end suites: Debian's Chromium (never a downloaded browser), Python with
+/// venv for the Python SDK client, and Node.js for the npm test clients (`nodejs`/`npm` only when
+/// no `node` is on PATH).
+pub const E2E_TEST: &[&str] = &["chromium", "python3", "python3-venv"];
 
 /// Node.js from Debian when the machine has none.
 pub fn ensure_node() -> Result<()> {

@@ -169,7 +169,7 @@ fn mint(
     })
 }
 
-/// Scope narrowing on refresh or client_credentials: never wider than `ceiling` (§6).
+/// Scope narrowing on refresh: never wider than `ceiling` (RFC 6749 §6 says MUST NOT).
 fn narrow(requested: Option<&str>, ceiling: ScopeSet) -> Result<ScopeSet, OAuthError> {
     match requested.map(str::trim) {
         None | Some("") => Ok(ceiling),
@@ -186,6 +186,23 @@ fn narrow(requested: Option<&str>, ceiling: ScopeSet) -> Result<ScopeSet, OAuthE
             Ok(wanted)
         }
     }
+}
+
+/// The scopes of a client_credentials token: what was asked for, cut down to what the owner
+/// allowed this machine client. RFC 6749 §3.3 lets the server grant less than requested (the
+/// response's `scope` then says what was granted); MCP clients ask for the scopes of the 401
+/// challenge, which names every scope the server has, so refusing would lock them out. Only a
+/// request sharing no scope with the allowed set is `invalid_scope`.
+fn machine_scopes(requested: Option<&str>, allowed: ScopeSet) -> Result<ScopeSet, OAuthError> {
+    let Some(requested) = requested.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(allowed) };
+    let (wanted, _) = ScopeSet::parse(requested).map_err(|e| OAuthError::InvalidScope(e.to_string()))?;
+    let granted = wanted.intersection(allowed);
+    if granted.is_empty() {
+        return Err(OAuthError::InvalidScope(format!(
+            "none of the requested scopes is allowed for this client: {allowed}"
+        )));
+    }
+    Ok(granted)
 }
 
 impl OAuth {
@@ -506,7 +523,7 @@ fn client_credentials(
             "client_credentials is only for machine clients created in the app".into(),
         ));
     }
-    let scopes = narrow(req.scope.as_deref(), parse_scopes(&client.scopes))?;
+    let scopes = machine_scopes(req.scope.as_deref(), parse_scopes(&client.scopes))?;
     let resource = check_resource(req.resource.as_deref(), issuer)?;
     let user = owner::ensure_owner(tx, now)?;
     let grant = GrantRow {
