@@ -64,6 +64,8 @@ impl Server {
     }
 
     pub async fn start_with_clock(config: Config, clock: SharedClock) -> Result<Self, StartError> {
+        // rmcp's HTTP client (tests, the bridge) needs a process crypto provider; set it once here.
+        crate::install_crypto_provider();
         // Bind first: a taken port should fail fast, before any file is touched.
         let listener = TcpListener::bind(config.bind_addr()).await.map_err(|source| {
             if source.kind() == std::io::ErrorKind::AddrInUse {
