@@ -118,6 +118,7 @@ impl Server {
                 local_url: local_url.clone(),
                 data_dir: config.data_dir.clone(),
                 started_at: now,
+                client_dirs: config.client_dirs.clone(),
             }),
             store,
             clock,

@@ -16,6 +16,9 @@ pub const API_SHARE: &str = "/api/share/{token}";
 
 pub const API_PREFIX: &str = "/api";
 pub const API_STATUS: &str = "/status";
+/// MCP client config files (under `/api`): the list, and connect/disconnect one client.
+pub const API_CONNECT: &str = "/connect";
+pub const API_CONNECT_CLIENT: &str = "/connect/{client}";
 
 pub const MCP: &str = "/mcp";
 
