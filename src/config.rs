@@ -95,6 +95,9 @@ pub struct Config {
     /// Lets Client ID Metadata Documents be fetched over http and from private addresses.
     /// Only tests set it (to serve documents from a local test double); no flag or variable does.
     pub insecure_cimd_for_tests: bool,
+    /// Where `/api/connect` looks for MCP clients' config files; `None` is this user's real
+    /// home and config dirs. Only tests set it (to a temp dir); no flag or variable does.
+    pub client_dirs: Option<crate::connect::Dirs>,
     /// MCP requests per (user, client) and minute.
     pub mcp_rate_limit: u32,
     /// Live MCP sessions per user; the least recently used one is ended to make room.
@@ -127,6 +130,7 @@ impl Config {
             data_dir,
             public_url,
             insecure_cimd_for_tests: false,
+            client_dirs: None,
             mcp_rate_limit: env_number(ENV_MCP_RATE_LIMIT)?.unwrap_or(DEFAULT_MCP_RATE_LIMIT),
             mcp_max_sessions_per_user: env_number(ENV_MCP_MAX_SESSIONS)?.unwrap_or(DEFAULT_MCP_MAX_SESSIONS),
         })

@@ -9,12 +9,16 @@
 //! - [`auth`] — secrets and the owner's identity
 //! - [`http`] — the axum app (guard, headers, UI, `/api`)
 //! - [`server`] — start, serve, shut down
+//! - [`connect`] — MCP client config files (`trek connect`)
+//! - [`bridge`] — the stdio bridge to `/mcp` with its own OAuth sign-in (`trek bridge`)
 //! - [`cli`] — the `trek` command line
 
 pub mod auth;
+pub mod bridge;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod connect;
 pub mod domain;
 pub mod events;
 pub mod http;
@@ -33,6 +37,17 @@ pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TREK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rmcp=warn"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+/// Installs ring as rustls's process-wide crypto provider, once. reqwest 0.12 (ours) picks ring
+/// itself, but rmcp's reqwest 0.13 client is built without a provider and takes this default,
+/// so both agree and https URLs (tunnels) work. Later calls are no-ops.
+#[allow(
+    deprecated,
+    reason = "rustls 0.23.48 deprecates ring (no post-quantum key exchange); reqwest 0.12 uses ring already and aws-lc-rs needs a C toolchain build"
+)]
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 /// This build's version, reported by `/healthz`.

@@ -6,6 +6,7 @@ use clap::Parser;
 async fn main() -> std::process::ExitCode {
     let cli = trek::cli::Cli::parse();
     trek::init_logging();
+    trek::install_crypto_provider();
     match trek::cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

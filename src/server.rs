@@ -64,6 +64,8 @@ impl Server {
     }
 
     pub async fn start_with_clock(config: Config, clock: SharedClock) -> Result<Self, StartError> {
+        // rmcp's HTTP client (tests, the bridge) needs a process crypto provider; set it once here.
+        crate::install_crypto_provider();
         // Bind first: a taken port should fail fast, before any file is touched.
         let listener = TcpListener::bind(config.bind_addr()).await.map_err(|source| {
             if source.kind() == std::io::ErrorKind::AddrInUse {
@@ -116,6 +118,7 @@ impl Server {
                 local_url: local_url.clone(),
                 data_dir: config.data_dir.clone(),
                 started_at: now,
+                client_dirs: config.client_dirs.clone(),
             }),
             store,
             clock,

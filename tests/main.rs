@@ -21,6 +21,8 @@ mod cli;
 mod oauth_flows;
 // OAuth attacks: one test per attack, checking the error and the stored consequence.
 mod oauth_attacks;
+// Client config files (trek connect, /api/connect): every client, merge, refusals, disconnect.
+mod connect;
 // The MCP endpoint: both protocol eras, bearer auth, scopes, limits, sessions.
 mod mcp;
 // The UI API over the registry, live events, the MCP switch.

@@ -1,5 +1,7 @@
 //! The `trek` command line: parse, then call the library. Each subcommand is thin.
 
+mod bridge;
+mod connect;
 mod connections;
 mod db;
 mod login_link;
@@ -49,6 +51,14 @@ pub enum Command {
     /// Pending connection requests: list, approve, deny.
     #[command(subcommand)]
     Consent(connections::ConsentCommand),
+    /// Add Trek to an MCP client's config file (Claude Desktop, Claude Code, Cursor, VS Code,
+    /// Windsurf, Zed); asks before replacing an existing entry.
+    Connect(connect::ConnectArgs),
+    /// Remove Trek's entry from an MCP client's config file.
+    Disconnect(connect::DisconnectArgs),
+    /// A stdio MCP server that forwards to Trek's MCP URL and signs in with OAuth itself (for
+    /// clients that only run local commands, such as Claude Desktop).
+    Bridge(bridge::BridgeArgs),
 }
 
 impl Cli {
@@ -68,5 +78,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Client(command) => connections::client(config, command).await,
         Command::Token(command) => connections::token(config, command).await,
         Command::Consent(command) => connections::consent(config, command).await,
+        Command::Connect(args) => connect::connect(config, args),
+        Command::Disconnect(args) => connect::disconnect(args),
+        Command::Bridge(args) => bridge::run(config, args).await,
     }
 }

@@ -19,6 +19,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route(paths::API_STATUS, get(status))
         .merge(super::api_oauth::routes())
+        .merge(super::api_connect::routes())
         .merge(super::api_ops::routes())
         .merge(super::api_data::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API endpoint") })

@@ -43,6 +43,8 @@ pub struct ServerInfo {
     pub local_url: String,
     pub data_dir: PathBuf,
     pub started_at: i64,
+    /// Where `/api/connect` finds client config files (`None`: this user's own directories).
+    pub client_dirs: Option<crate::connect::Dirs>,
 }
 
 impl FromRef<AppState> for Arc<AllowedOrigins> {

@@ -3,6 +3,7 @@
 
 mod api;
 mod api_data;
+mod api_connect;
 mod api_oauth;
 mod api_ops;
 mod app;

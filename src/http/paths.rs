@@ -20,6 +20,9 @@ pub const API_STATUS: &str = "/status";
 pub const API_EXPORT: &str = "/export";
 /// Beside the `/api` nest (it has its own, larger body limit): read an export back in.
 pub const API_IMPORT: &str = "/api/import";
+/// MCP client config files (under `/api`): the list, and connect/disconnect one client.
+pub const API_CONNECT: &str = "/connect";
+pub const API_CONNECT_CLIENT: &str = "/connect/{client}";
 
 pub const MCP: &str = "/mcp";
 
