@@ -20,6 +20,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(paths::API_STATUS, get(status))
         .merge(super::api_oauth::routes())
         .merge(super::api_ops::routes())
+        .merge(super::api_settings::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API endpoint") })
         .layer(middleware::from_fn_with_state(state, require_owner))
 }

@@ -4,6 +4,7 @@
 mod api;
 mod api_oauth;
 mod api_ops;
+mod api_settings;
 mod app;
 pub mod error;
 pub mod guard;
