@@ -389,6 +389,8 @@ try {
 
   await step('trip page: axe finds no serious or critical violations; screenshots light and dark', async () => {
     const minor = await axe('trip page');
+    assert(!/\bnull\b|undefined/.test(await page.locator('#view-trip').innerText()), 'no "null" or "undefined" shown on the trip page');
+    equal(await page.locator('details[data-panel="new-reservation"] input[name="title"]').inputValue(), '', 'a new-item form is cleared after adding');
     await screens('trip');
     console.log(`     ${minor} minor/moderate axe findings`);
   });

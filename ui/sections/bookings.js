@@ -5,7 +5,7 @@ import { h } from '../dom.js';
 import { op } from '../ops.js';
 import { formatDay } from '../dates.js';
 import { t, tn } from '../i18n.js';
-import { editorForm, newPanel, rowError, editButton, deleteButton, emptyState, subhead, dayOptions, money } from './kit.js';
+import { editorForm, newPanel, rowError, editButton, deleteButton, emptyState, subhead, dayOptions, money, fill } from './kit.js';
 
 const TYPES = ['flight', 'hotel', 'restaurant', 'train', 'car', 'cruise', 'event', 'tour', 'activity', 'other'];
 const ICONS = { flight: '\u2708\uFE0F', hotel: '\u{1F3E8}', restaurant: '\u{1F37D}\uFE0F', train: '\u{1F686}', car: '\u{1F697}',
@@ -19,7 +19,7 @@ export default {
     'create_accommodation', 'update_accommodation', 'delete_accommodation'],
   render(body, ctx) {
     const { reservations, accommodations } = ctx.summary;
-    body.replaceChildren(
+    fill(body, 
       subhead(t('bookings.reservations')),
       reservations.length
         ? h('ul', { class: 'rows booking-list', id: 'reservation-list' }, reservations.map((r) => reservationRow(ctx, r)))

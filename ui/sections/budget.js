@@ -4,7 +4,7 @@
 import { h } from '../dom.js';
 import { op } from '../ops.js';
 import { t } from '../i18n.js';
-import { editorForm, newPanel, rowError, editButton, deleteButton, emptyState, subhead, memberOptions, money } from './kit.js';
+import { editorForm, newPanel, rowError, editButton, deleteButton, emptyState, subhead, memberOptions, money, fill } from './kit.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -16,7 +16,7 @@ export default {
   render(body, ctx) {
     const budget = ctx.summary.budget;
     const cur = budget.currency;
-    body.replaceChildren(
+    fill(body, 
       budget.items.length ? h('p', { class: 'budget-total' }, t('budget.total', { amount: money(budget.total, cur) })) : null,
       budget.items.length
         ? h('ul', { class: 'rows', id: 'budget-list' }, budget.items.map((item) => itemRow(ctx, item, cur)))

@@ -114,8 +114,10 @@ export function editorForm(ctx, { key, fields, submitLabel, submit, done, update
     const values = readValues(form, specs, { update });
     const ok = await ctx.act({ form, button: submitButton, focus: done, close: closable && close }, () => submit(values));
     if (ok && reset) {
-      form.reset();
-      form.querySelector('[data-focus$="-first"]')?.focus();
+      // The redraw rebuilt the form (restoring the draft): clear the one now on the page.
+      const current = document.querySelector(`form[data-editor="${CSS.escape(key)}"]`) ?? form;
+      current.reset();
+      current.querySelector('[data-focus$="-first"]')?.focus();
     }
   });
   if (closable) {
@@ -212,4 +214,9 @@ export function catIcon(category) {
 /** "Alex Kim" → "AK", for avatars. */
 export function initials(name) {
   return name.split(/\s+/).filter(Boolean).slice(0, 2).map((p) => p[0].toUpperCase()).join('') || '?';
+}
+
+/** Replaces `body`'s children, skipping the null/false ones conditional parts leave. */
+export function fill(body, ...children) {
+  body.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
 }

@@ -4,7 +4,7 @@
 import { h } from '../dom.js';
 import { op } from '../ops.js';
 import { t } from '../i18n.js';
-import { newPanel, rowError, emptyState, initials } from './kit.js';
+import { newPanel, rowError, emptyState, initials, fill } from './kit.js';
 
 export default {
   id: 'members',
@@ -16,7 +16,7 @@ export default {
     const { members, trip } = ctx.summary;
     const onTrip = new Set(members.map((m) => m.user_id));
     const others = (ctx.extra.members ?? []).filter((c) => !onTrip.has(c.user_id));
-    body.replaceChildren(
+    fill(body, 
       h('ul', { class: 'rows', id: 'member-list' }, members.map((m) => memberRow(ctx, m, trip.is_owner))),
       members.length === 1 ? emptyState(t('members.onlyYou'), t('members.onlyYouHint')) : null,
       trip.is_owner ? null : h('p', { class: 'muted small' }, t('members.notOwner')),

@@ -4,7 +4,7 @@
 import { h } from '../dom.js';
 import { op } from '../ops.js';
 import { t } from '../i18n.js';
-import { editorForm, newPanel, rowError, editButton, deleteButton, emptyState } from './kit.js';
+import { editorForm, newPanel, rowError, editButton, deleteButton, emptyState, fill } from './kit.js';
 
 export default {
   id: 'notes',
@@ -13,7 +13,7 @@ export default {
   ops: ['create_collab_note', 'update_collab_note', 'delete_collab_note'],
   render(body, ctx) {
     const notes = [...ctx.summary.collab_notes].sort((a, b) => Number(b.pinned) - Number(a.pinned));
-    body.replaceChildren(
+    fill(body, 
       notes.length
         ? h('ul', { class: 'note-cards', id: 'collab-list' }, notes.map((n) => noteCard(ctx, n)))
         : emptyState(t('notes.empty'), t('notes.emptyHint')),

@@ -4,7 +4,7 @@
 import { h } from '../dom.js';
 import { op } from '../ops.js';
 import { t, tn } from '../i18n.js';
-import { editorForm, newPanel, rowError, editButton, deleteButton, emptyState, subhead } from './kit.js';
+import { editorForm, newPanel, rowError, editButton, deleteButton, emptyState, subhead, fill } from './kit.js';
 
 export default {
   id: 'packing',
@@ -20,7 +20,7 @@ export default {
       if (!groups.has(name)) groups.set(name, []);
       groups.get(name).push(item);
     }
-    body.replaceChildren(
+    fill(body, 
       packing.total ? progress(packing.checked, packing.total, t('packing.progress', { checked: packing.checked, total: packing.total })) : null,
       packing.items.length
         ? h('div', { id: 'packing-list', class: 'packing-groups' }, [...groups].map(([name, items]) =>

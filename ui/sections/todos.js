@@ -5,7 +5,7 @@ import { h } from '../dom.js';
 import { op } from '../ops.js';
 import { formatDay } from '../dates.js';
 import { t } from '../i18n.js';
-import { editorForm, newPanel, rowError, editButton, deleteButton, emptyState, memberOptions } from './kit.js';
+import { editorForm, newPanel, rowError, editButton, deleteButton, emptyState, memberOptions, fill } from './kit.js';
 import { progress } from './packing.js';
 
 export default {
@@ -15,7 +15,7 @@ export default {
   ops: ['create_todo', 'update_todo', 'toggle_todo', 'delete_todo'],
   render(body, ctx) {
     const todos = ctx.summary.todos;
-    body.replaceChildren(
+    fill(body, 
       todos.total ? progress(todos.done, todos.total, t('todos.progress', { done: todos.done, total: todos.total })) : null,
       todos.items.length
         ? h('ul', { class: 'checklist', id: 'todo-list' }, todos.items.map((item) => todoRow(ctx, item)))
