@@ -20,6 +20,8 @@ pub const ENV_PUBLIC_URL: &str = "TREK_PUBLIC_URL";
 
 /// Largest request body the server reads (1 MiB); bigger bodies get 413.
 pub const MAX_REQUEST_BODY_BYTES: usize = 1024 * 1024;
+/// Largest export document `POST /api/import` accepts (about 200,000 places).
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 /// Upper bound on one request's handling time before it gets 503.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a graceful shutdown waits for in-flight requests.

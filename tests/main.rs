@@ -53,5 +53,7 @@ mod ops_atlas;
 mod ops_share;
 // The public share page and its JSON: flags vs sections, headers, 404s, no ids or emails.
 mod share_page;
+// Export all data as JSON and import it into an empty Trek: identical reads, refusals, HTTP, CLI.
+mod transfer;
 // The seed's Kyoto example through MCP tool calls, checked in get_trip_summary.
 mod scenario_kyoto;

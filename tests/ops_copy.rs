@@ -10,7 +10,7 @@ use trek::domain::ChangeAction;
 use crate::ops_support::{Env, assert_changed, assert_invalid, assert_not_found};
 
 /// A trip with something in every table copy_trip copies. Returns the trip id.
-async fn rich_trip(env: &Env) -> i64 {
+pub(crate) async fn rich_trip(env: &Env) -> i64 {
     let alex = env.companion("Alex").await;
     let (trip, days) = env.trip("2027-04-03").await;
     env.ok("add_trip_member", json!({"trip_id": trip, "user_id": alex})).await;

@@ -8,9 +8,10 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::Subcommand;
 
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::server::read_instance_file;
-use crate::store::{Store, backups};
+use crate::store::{Store, backups, transfer};
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
@@ -23,11 +24,42 @@ pub enum DbCommand {
     /// Replace the database with a backup FILE after checking it. The current database is kept
     /// as a pre-restore backup first. Quit Trek before restoring.
     Restore { file: PathBuf },
+    /// Write all trip data as one JSON document to FILE (or stdout). Sign-in, connections and
+    /// settings stay with this installation.
+    Export { file: Option<PathBuf> },
+    /// Read a JSON export FILE into this Trek, which must hold no trip data yet.
+    Import { file: PathBuf },
 }
 
 pub async fn run(config: Config, command: DbCommand) -> anyhow::Result<()> {
     let path = config.database_path();
     match command {
+        DbCommand::Export { file } => {
+            let store = Store::open(&path).with_context(|| format!("opening {}", path.display()))?;
+            let doc = store.export_all(transfer::timestamp(SystemClock.now())).await?;
+            store.close();
+            let json = serde_json::to_vec_pretty(&doc)?;
+            match file {
+                Some(file) => {
+                    if file.exists() {
+                        bail!("{} already exists; choose a new file name", file.display());
+                    }
+                    std::fs::write(&file, json).with_context(|| format!("writing {}", file.display()))?;
+                    eprintln!("exported {} trips to {}", doc.tables["trips"].rows.len(), file.display());
+                }
+                None => std::io::Write::write_all(&mut std::io::stdout().lock(), &json)?,
+            }
+        }
+        DbCommand::Import { file } => {
+            let text = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let doc: transfer::Document = serde_json::from_slice(&text)
+                .with_context(|| format!("{} is not a Trek export", file.display()))?;
+            let store = Store::open(&path).with_context(|| format!("opening {}", path.display()))?;
+            let imported = store.import_all(doc).await;
+            store.close();
+            let imported = imported.context("import refused; nothing was changed")?;
+            println!("imported {} trips from {}", imported.trip_ids.len(), file.display());
+        }
         DbCommand::Check => {
             let store = Store::open(&path).with_context(|| format!("opening {}", path.display()))?;
             let findings = store.integrity_check().await?;

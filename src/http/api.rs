@@ -21,6 +21,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(super::api_oauth::routes())
         .merge(super::api_ops::routes())
         .merge(super::api_settings::routes())
+        .merge(super::api_data::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API endpoint") })
         .layer(middleware::from_fn_with_state(state, require_owner))
 }
@@ -29,7 +30,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
 #[derive(Debug, Clone, Copy)]
 pub struct Owner(pub UserId);
 
-async fn require_owner(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub(super) async fn require_owner(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     match authenticate(&state, request.headers()).await {
         Ok(owner) => {
             request.extensions_mut().insert(Owner(owner));

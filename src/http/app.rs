@@ -14,7 +14,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use super::guard::{self, AllowedOrigins};
-use super::{api, oauth, owner, paths, share, ui};
+use super::{api, api_data, oauth, owner, paths, share, ui};
 use crate::auth::oauth::OAuth;
 use crate::auth::owner_session::OwnerAuth;
 use crate::clock::SharedClock;
@@ -73,7 +73,8 @@ pub fn app(state: AppState) -> Router {
         .layer(set_if_missing(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
         .layer(set_if_missing(HeaderName::from_static("cross-origin-resource-policy"), "same-origin"));
 
-    Router::new()
+    // Every route reads at most MAX_REQUEST_BODY_BYTES, except the import with its own limit.
+    let routes = Router::new()
         .route(paths::HEALTHZ, get(healthz))
         .merge(ui::routes())
         // Before the `/api` nest: `/api/share/{token}` is public, unlike the rest of `/api`.
@@ -82,11 +83,15 @@ pub fn app(state: AppState) -> Router {
         .merge(oauth::routes())
         .merge(state.mcp.routes(state.allowed.hosts()))
         .nest(paths::API_PREFIX, api::routes(state.clone()))
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES));
+    routes
+        .merge(api_data::import_route(state.clone()))
         .fallback(|| async {
             super::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
         })
         .with_state(state.clone())
-        // Outermost first: trace → host/origin guard → security headers → body limit → timeout.
+        // Outermost first: trace → host/origin guard → security headers → timeout (body limits are
+        // per route group, above).
         // The guard runs before routing, and its refusals still carry the security headers
         // because those wrap everything inside the trace layer.
         .layer(
@@ -94,7 +99,6 @@ pub fn app(state: AppState) -> Router {
                 .layer(TraceLayer::new_for_http())
                 .layer(security_headers)
                 .layer(middleware::from_fn_with_state(state.allowed.clone(), guard::guard))
-                .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
                 .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT)),
         )
 }

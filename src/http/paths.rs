@@ -16,6 +16,10 @@ pub const API_SHARE: &str = "/api/share/{token}";
 
 pub const API_PREFIX: &str = "/api";
 pub const API_STATUS: &str = "/status";
+/// Inside the `/api` nest: all trip data as one JSON document.
+pub const API_EXPORT: &str = "/export";
+/// Beside the `/api` nest (it has its own, larger body limit): read an export back in.
+pub const API_IMPORT: &str = "/api/import";
 
 pub const MCP: &str = "/mcp";
 

@@ -10,6 +10,7 @@ mod migrations;
 pub mod oauth;
 pub mod owner;
 pub mod settings;
+pub mod transfer;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};
