@@ -1,5 +1,6 @@
 // Settings (#/settings): the owner password for browser login, the data folder, backups
-// (back up now, the list, how to restore one), export/import of all data, and the version.
+// (back up now, the list, how to restore one), export/import of all data (`GET /api/export`,
+// `POST /api/import`), and the version.
 // Restoring replaces the database file, which cannot happen under the running server: the
 // page shows the exact command to run after quitting Trek.
 
@@ -37,6 +38,12 @@ function build() {
         h('span', { id: 'backup-status', class: 'muted small', role: 'status', 'aria-live': 'polite' })),
       h('p', { id: 'backup-error', class: 'error', role: 'alert', hidden: true }),
       h('ul', { id: 'backup-list', class: 'rows', 'aria-busy': 'true' }, h('li', { class: 'empty muted' }, t('common.loading')))),
+    h('section', { class: 'card', 'aria-labelledby': 'export-title' },
+      h('h2', { id: 'export-title', class: 'card-title' }, t('settings.export')),
+      h('p', { class: 'muted' }, t('settings.exportIntro')),
+      // A plain link: the owner's cookie goes along and the browser saves the attachment.
+      h('p', {}, h('a', { id: 'export-link', class: 'button-link', href: '/api/export', download: '' }, t('settings.exportButton'))),
+      importForm()),
     h('section', { class: 'card', 'aria-labelledby': 'about-title' },
       h('h2', { id: 'about-title', class: 'card-title' }, t('settings.about')),
       h('dl', { class: 'facts' },
@@ -101,6 +108,48 @@ async function loadPassword() {
   document.getElementById('password-state').textContent = isSet ? t('settings.passwordSet') : t('settings.passwordUnset');
   document.getElementById('pw-current-field').hidden = !isSet;
   document.getElementById('password-submit').textContent = isSet ? t('settings.changePassword') : t('settings.setPassword');
+}
+
+function importForm() {
+  const file = h('input', { id: 'import-file', name: 'file', type: 'file', accept: 'application/json,.json' });
+  const form = h('form', { id: 'import-form', class: 'inline-form', novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: file.id }, t('settings.importLabel')), file),
+    h('button', { type: 'submit', class: 'secondary' }, t('settings.importButton')),
+    h('span', { id: 'import-status', class: 'muted small', role: 'status', 'aria-live': 'polite' }),
+    h('p', { class: 'form-error error', role: 'alert', hidden: true }));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearFormErrors(form);
+    const status = document.getElementById('import-status');
+    status.textContent = '';
+    const chosen = file.files[0];
+    if (!chosen) {
+      showFormError(form, new ApiError(400, 'invalid', `file: ${t('settings.importPick')}`));
+      return;
+    }
+    let doc;
+    try {
+      doc = JSON.parse(await chosen.text());
+    } catch (error) {
+      showFormError(form, new ApiError(400, 'invalid', `file: ${t('settings.importNotJson', { message: error.message })}`));
+      return;
+    }
+    const submit = form.querySelector('[type="submit"]');
+    submit.disabled = true;
+    status.textContent = t('settings.importing');
+    try {
+      await api('/api/import', { method: 'POST', body: doc, timeoutMs: 120000 });
+      status.textContent = t('settings.imported');
+    } catch (error) {
+      status.textContent = '';
+      if (error instanceof SignedOut) return;
+      // The core's messages name no form field: show them beside the file input.
+      showFormError(form, new ApiError(error.status ?? 400, error.code ?? 'invalid', `file: ${describeError(error)}`));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
 }
 
 /** POSIX shell quoting, for the restore command the owner copies. */

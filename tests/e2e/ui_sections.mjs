@@ -10,7 +10,8 @@
 // through the ops API. Bad input shows its error beside the field. Changes made outside the
 // browser (POST /api/ops, as an assistant would) appear within 2 s without a reload. Settings:
 // owner password (mismatch refused beside the field, then set and accepted by /auth/login),
-// backup now and the restore command. axe-core finds no serious or critical violations on the
+// backup now and the restore command; export downloads the document and importing it into a
+// non-empty Trek is refused beside the file field. axe-core finds no serious or critical violations on the
 // trips list, trip page, Connections and Settings; every page is screenshotted in light and
 // dark under target/e2e/screens/; dark mode really is dark; no console errors, no missing
 // strings. Map tiles are answered locally (only 127.0.0.1 is used).
@@ -99,7 +100,7 @@ try {
   page.on('response', (response) => {
     const url = new URL(response.url());
     if (url.origin !== base) return;
-    if (response.status() === 400 && url.pathname.startsWith('/api/') && expectedBadRequests > 0) {
+    if ([400, 409].includes(response.status()) && url.pathname.startsWith('/api/') && expectedBadRequests > 0) {
       expectedBadRequests -= 1;
       return;
     }
@@ -435,6 +436,23 @@ try {
     equal(manual.length, 1, 'one manual backup stored');
     assert(command.includes('db restore') && command.includes(manual[0].path), `restore command: ${command}`);
     assert((await page.locator('#settings-data-dir').textContent()).length > 1, 'data folder shown');
+  });
+
+  await step('settings: export all data downloads the versioned document; importing it into this (non-empty) Trek is refused beside the file field', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-link').click()]);
+    const path = `${outDir}export.json`;
+    await download.saveAs(path);
+    const doc = JSON.parse(readFileSync(path, 'utf8'));
+    assert(doc.format === 'trek-export', `export format: ${doc.format}`);
+    assert(JSON.stringify(doc).includes('Alps by train'), 'the export holds the trip');
+    await page.locator('#import-form button[type="submit"]').click();
+    await page.locator('#import-form [data-error-for="file"]', { hasText: 'choose' }).waitFor();
+    await page.locator('#import-file').setInputFiles(path);
+    expectedBadRequests += 1;
+    await page.locator('#import-form button[type="submit"]').click();
+    const error = page.locator('#import-form [data-error-for="file"]');
+    await error.filter({ hasNotText: 'choose' }).waitFor();
+    equal((await ownerOp('list_trips', { include_archived: true })).trips.length, 1, 'nothing imported twice');
   });
 
   await step('settings, connections and trips list: axe finds no serious or critical violations; screenshots', async () => {
