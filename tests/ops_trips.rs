@@ -152,6 +152,51 @@ async fn members_are_added_by_name_or_id_and_removed() {
 }
 
 #[tokio::test]
+async fn companions_are_created_listed_and_added_to_a_trip() {
+    let env = Env::new().await;
+    let (trip, _) = env.trip("2027-04-03").await;
+    let (out, changes) = env.call("create_companion", json!({"name": "  Sam  "})).await.unwrap();
+    assert_changed(&changes, "companion", ChangeAction::Created);
+    assert_eq!(out["name"], "Sam", "name trimmed");
+    let sam = out["user_id"].as_i64().unwrap();
+    env.ok("create_companion", json!({"name": "alex"})).await;
+    assert_eq!(
+        env.int(format!(
+            "SELECT count(*) FROM users WHERE id = {sam} AND kind = 'companion' AND password_hash IS NULL"
+        ))
+        .await,
+        1,
+        "stored as a companion without a password"
+    );
+    let listed = env.ok("list_companions", json!({})).await;
+    let names: Vec<&str> =
+        listed["companions"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["alex", "Sam"], "by name, ignoring case; the owner is not a companion");
+    // The new profile can be found by name and added to a trip.
+    let out = env.ok("add_trip_member", json!({"trip_id": trip, "username": "SAM"})).await;
+    assert_eq!(out["members"][1], json!({"user_id": sam, "name": "Sam", "role": "member"}));
+}
+
+#[tokio::test]
+async fn create_companion_refuses_blank_long_and_taken_names_and_non_owners() {
+    let env = Env::new().await;
+    assert_invalid(&env.err("create_companion", json!({"name": "   "})).await, "name");
+    assert_invalid(&env.err("create_companion", json!({"name": "x".repeat(101)})).await, "name");
+    env.ok("create_companion", json!({"name": "Kim"})).await;
+    assert_invalid(&env.err("create_companion", json!({"name": "KIM"})).await, "name");
+    let err = env.err("create_companion", json!({"name": "Kim", "email": "k@example.com"})).await;
+    assert!(matches!(err, OpError::InvalidArguments(_)), "{err:?}");
+    assert_eq!(env.int("SELECT count(*) FROM users WHERE kind = 'companion'".into()).await, 1);
+    // A companion acting (e.g. through a shared trip) cannot create or list profiles.
+    let kim = env.int("SELECT id FROM users WHERE name = 'Kim'".into()).await;
+    let err = env.call_as(kim, "create_companion", json!({"name": "Lee"})).await.unwrap_err();
+    assert!(matches!(err, OpError::Domain(DomainError::Forbidden(_))), "{err:?}");
+    let err = env.call_as(kim, "list_companions", json!({})).await.unwrap_err();
+    assert!(matches!(err, OpError::Domain(DomainError::Forbidden(_))), "{err:?}");
+    assert_eq!(env.int("SELECT count(*) FROM users WHERE kind = 'companion'".into()).await, 1);
+}
+
+#[tokio::test]
 async fn add_member_validation_names_the_field() {
     let env = Env::new().await;
     let (trip, _) = env.trip("2027-04-03").await;

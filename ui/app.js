@@ -1,6 +1,7 @@
 // The app shell: log-in state, the top bar (navigation, server and live-stream state), the
 // consent queue (above every view, polled), the live change stream, and the hash router that
-// shows one view at a time: the trips list, a trip, or Connections (with the server's status).
+// shows one view at a time: the trips list, a trip, Connections (with the server's status) or
+// Settings.
 
 import { api, onSignedOut, SignedOut } from './api.js';
 import { copyText } from './dom.js';
@@ -11,6 +12,7 @@ import * as consents from './consents.js';
 import * as connections from './connections.js';
 import * as tripsView from './trips.js';
 import * as tripView from './trip.js';
+import * as settingsView from './settings.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -39,7 +41,7 @@ const missingView = {
   hide() { $('view-missing').hidden = true; },
 };
 
-const views = { trips: tripsView, trip: tripView, connections: connectionsView, missing: missingView };
+const views = { trips: tripsView, trip: tripView, connections: connectionsView, settings: settingsView, missing: missingView };
 let current = null;
 
 async function route({ view, params, unknown }) {

@@ -1,10 +1,11 @@
-// A hash router: `#/trips`, `#/trips/ID`, `#/connections`. Views are plain objects with
+// A hash router: `#/trips`, `#/trips/ID`, `#/connections`, `#/settings`. Views are plain objects with
 // `show(params)` and `hide()`; the router shows one at a time and tells listeners.
 
 const routes = [
   { pattern: /^#\/trips\/(\d+)$/, view: 'trip', params: (m) => ({ id: Number(m[1]) }) },
   { pattern: /^#\/trips\/?$/, view: 'trips', params: () => ({}) },
   { pattern: /^#\/connections\/?$/, view: 'connections', params: () => ({}) },
+  { pattern: /^#\/settings\/?$/, view: 'settings', params: () => ({}) },
 ];
 
 /** The route for a hash: `{ view, params }`, or `{ view: null }` for an empty or unknown one. */

@@ -7,6 +7,7 @@ import { op, showFormError, clearFormErrors, formValues } from './ops.js';
 import { formatRange, isPast, daysUntil, formatUntil } from './dates.js';
 import { navigate, tripHref } from './router.js';
 import { subscribe, debounce } from './live.js';
+import { t, tn } from './i18n.js';
 
 const root = () => document.getElementById('view-trips');
 
@@ -19,7 +20,7 @@ const refresh = debounce(() => load(), 150);
 
 function build() {
   const list = h('ul', { id: 'trip-list', class: 'trip-list', 'aria-busy': 'true' },
-    h('li', { class: 'empty muted' }, 'Loading trips…'));
+    h('li', { class: 'empty muted loading' }, t('trips.loading')));
   const archived = h('input', { type: 'checkbox', id: 'show-archived' });
   archived.addEventListener('change', () => {
     showArchived = archived.checked;
@@ -29,12 +30,12 @@ function build() {
   root().append(
     h('div', { class: 'card' },
       h('div', { class: 'view-head' },
-        h('h1', { id: 'trips-title', tabindex: '-1' }, 'Trips'),
-        h('div', { class: 'check-row' }, archived, h('label', { for: 'show-archived' }, 'Show archived'))),
+        h('h1', { id: 'trips-title', tabindex: '-1' }, t('trips.title')),
+        h('div', { class: 'check-row' }, archived, h('label', { for: 'show-archived' }, t('trips.showArchived')))),
       h('p', { id: 'trips-error', class: 'error', role: 'alert', hidden: true }),
       list),
     h('section', { class: 'card', 'aria-labelledby': 'new-trip-title' },
-      h('h2', { id: 'new-trip-title', class: 'card-title' }, 'New trip'),
+      h('h2', { id: 'new-trip-title', class: 'card-title' }, t('trips.new')),
       form));
   built = true;
 }
@@ -45,16 +46,16 @@ function field(label, control, extra = {}) {
 
 function newTripForm() {
   const form = h('form', { id: 'new-trip', class: 'grid-form', novalidate: true },
-    field('Title', h('input', { id: 'trip-title-input', name: 'title', maxlength: 200, autocomplete: 'off',
-      placeholder: 'Kyoto in spring' }), { class: 'span-all' }),
-    field('First day', h('input', { id: 'trip-start', name: 'start_date', type: 'date' })),
-    field('Last day', h('input', { id: 'trip-end', name: 'end_date', type: 'date' })),
-    field('Currency', h('input', { id: 'trip-currency', name: 'currency', value: 'EUR', maxlength: 3,
+    field(t('trips.field.title'), h('input', { id: 'trip-title-input', name: 'title', maxlength: 200, autocomplete: 'off',
+      placeholder: t('trips.placeholder.title') }), { class: 'span-all' }),
+    field(t('trips.field.start'), h('input', { id: 'trip-start', name: 'start_date', type: 'date' })),
+    field(t('trips.field.end'), h('input', { id: 'trip-end', name: 'end_date', type: 'date' })),
+    field(t('trips.field.currency'), h('input', { id: 'trip-currency', name: 'currency', value: 'EUR', maxlength: 3,
       autocomplete: 'off', spellcheck: 'false', class: 'short' })),
     h('p', { class: 'muted small span-all hint' },
-      'Dates are optional; with both, Trek adds one day per date (at most 90).'),
+      t('trips.hint.dates')),
     h('p', { class: 'form-error error span-all', role: 'alert', hidden: true }),
-    h('div', { class: 'span-all' }, h('button', { type: 'submit' }, 'Create trip')));
+    h('div', { class: 'span-all' }, h('button', { type: 'submit' }, t('trips.create'))));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearFormErrors(form);
@@ -63,7 +64,7 @@ function newTripForm() {
     const input = { title: values.title ?? '' };
     for (const key of ['start_date', 'end_date', 'currency']) if (values[key]) input[key] = values[key];
     submit.disabled = true;
-    submit.textContent = 'Creating…';
+    submit.textContent = t('trips.creating');
     try {
       const trip = await op('create_trip', input);
       form.reset();
@@ -72,7 +73,7 @@ function newTripForm() {
       if (!(error instanceof SignedOut)) showFormError(form, error);
     } finally {
       submit.disabled = false;
-      submit.textContent = 'Create trip';
+      submit.textContent = t('trips.create');
     }
   });
   return form;
@@ -80,20 +81,20 @@ function newTripForm() {
 
 function tripRow(trip) {
   const meta = [formatRange(trip.start_date, trip.end_date)];
-  if (trip.day_count) meta.push(`${trip.day_count} ${trip.day_count === 1 ? 'day' : 'days'}`);
-  meta.push(`${trip.member_count} ${trip.member_count === 1 ? 'person' : 'people'}`);
+  if (trip.day_count) meta.push(tn('trips.days', trip.day_count));
+  meta.push(tn('trips.people', trip.member_count));
   const until = daysUntil(trip.start_date);
   let when = null;
-  if (trip.archived) when = h('span', { class: 'tag' }, 'archived');
-  else if (isPast(trip.end_date)) when = h('span', { class: 'tag' }, 'past');
+  if (trip.archived) when = h('span', { class: 'tag' }, t('trips.tag.archived'));
+  else if (isPast(trip.end_date)) when = h('span', { class: 'tag' }, t('trips.tag.past'));
   else if (until !== null && until > 0) when = h('span', { class: 'tag tag-soon' }, formatUntil(until));
-  else if (until !== null) when = h('span', { class: 'tag tag-now' }, 'under way');
+  else if (until !== null) when = h('span', { class: 'tag tag-now' }, t('trips.tag.underway'));
   return h('li', { class: `trip-item${trip.archived ? ' archived' : ''}` },
     h('a', { class: 'trip-link', href: tripHref(trip.id), dataset: { tripId: trip.id } },
       h('span', { class: 'trip-name' }, trip.title),
       h('span', { class: 'trip-meta muted small' }, meta.join(' · ')),
       h('span', { class: 'trip-tags' }, when, h('span', { class: 'tag' }, trip.currency),
-        trip.is_owner ? null : h('span', { class: 'tag' }, 'shared with you'))));
+        trip.is_owner ? null : h('span', { class: 'tag' }, t('trips.tag.shared')))));
 }
 
 async function load() {
@@ -110,21 +111,27 @@ async function load() {
     lastKey = key;
     if (trips.length === 0) {
       list.replaceChildren(h('li', { class: 'empty' },
-        h('strong', {}, showArchived ? 'No trips at all yet.' : 'No upcoming trips.'),
-        h('span', { class: 'muted' }, ' Create one below, or ask your assistant to plan one — ',
-          h('a', { href: '#/connections' }, 'connect it'), ' first.')));
+        h('strong', {}, showArchived ? t('trips.emptyAll') : t('trips.emptyUpcoming')),
+        h('span', { class: 'muted' }, t('trips.emptyHint'),
+          h('a', { href: '#/connections' }, t('trips.emptyConnect')), t('trips.emptyEnd'))));
     } else {
       list.replaceChildren(...trips.map(tripRow));
     }
   } catch (error) {
     if (error instanceof SignedOut || mine !== seq) return;
-    errorEl.textContent = `Cannot load trips: ${describeError(error)}`;
+    errorEl.textContent = t('trips.cannotLoad', { message: describeError(error) });
     errorEl.hidden = false;
   }
 }
 
 export function show() {
   if (!built) build();
+  else {
+    // What the list showed when it was left may be stale (a trip deleted meanwhile).
+    const list = document.getElementById('trip-list');
+    list.setAttribute('aria-busy', 'true');
+    list.replaceChildren(h('li', { class: 'empty muted loading' }, t('trips.loading')));
+  }
   root().hidden = false;
   unsubscribe ??= subscribe((change) => {
     // Counts (days, members) change with more than trips; a list reload is cheap.

@@ -180,6 +180,45 @@ impl OwnerAuth {
         self.sign(sid, user, now)
     }
 
+    /// Whether an owner password is set (the `/login` page works).
+    pub async fn has_password(&self) -> Result<bool, AuthError> {
+        let creds = self.store.read(|conn| owner::owner_credentials(conn).map_err(AuthError::from)).await?;
+        Ok(matches!(creds, Some((_, Some(_)))))
+    }
+
+    /// Sets the owner password from a logged-in session. When one is set already, `current`
+    /// must match it (a window left open is not enough to lock the owner out); wrong guesses
+    /// count towards the same throttle as failed logins.
+    pub async fn change_password(&self, current: Option<String>, new: String) -> Result<(), AuthError> {
+        let now = self.clock.now();
+        let since = now - LOGIN_FAILURE_WINDOW.as_secs() as i64;
+        let (failures, creds) = self
+            .store
+            .read(move |conn| {
+                Ok::<_, AuthError>((
+                    owner::login_failures_since(conn, since)?,
+                    owner::owner_credentials(conn)?,
+                ))
+            })
+            .await?;
+        if let Some((_, Some(hash))) = creds {
+            if failures >= LOGIN_MAX_FAILURES {
+                return Err(AuthError::TooManyFailures);
+            }
+            let current = current.unwrap_or_default();
+            let matches = tokio::task::spawn_blocking(move || verify_password(&current, &hash))
+                .await
+                .map_err(|_| AuthError::Hashing)?;
+            if !matches {
+                self.store
+                    .write(move |tx| owner::record_login_failure(tx, now).map_err(AuthError::from))
+                    .await?;
+                return Err(AuthError::WrongPassword);
+            }
+        }
+        set_owner_password(&self.store, now, new).await
+    }
+
     /// The owner behind a session cookie, if the session is live.
     pub async fn verify_session(&self, cookie_value: &str) -> Result<UserId, AuthError> {
         let claims = self.decode(cookie_value)?;

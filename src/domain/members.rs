@@ -5,6 +5,8 @@ use rusqlite::{OptionalExtension, params};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::common::required_text;
+use super::places::NoInput;
 use super::trips::{Member, TripIdInput, ensure_owner, ensure_visible};
 use super::{ChangeAction, Ctx, DomainError};
 
@@ -128,4 +130,71 @@ pub fn remove_trip_member(cx: &Ctx<'_>, input: RemoveTripMemberInput) -> Result<
     )?;
     cx.changed("trip_member", ChangeAction::Deleted, input.user_id, Some(input.trip_id));
     Ok(MemberList { members: members_of(cx, input.trip_id)? })
+}
+
+/// A companion profile: a person without a login who can be a trip member, payer or bag holder.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Companion {
+    pub user_id: i64,
+    pub name: String,
+}
+
+/// `list_companions` output.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CompanionList {
+    pub companions: Vec<Companion>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCompanionInput {
+    /// The person's name, 1-100 characters; unique among profiles (case-insensitive), so
+    /// add_trip_member can find it by name.
+    pub name: String,
+}
+
+/// Refuses actors other than the owner account: profiles are the owner's address book.
+fn ensure_owner_account(cx: &Ctx<'_>, action: &str) -> Result<(), DomainError> {
+    let kind: Option<String> = cx
+        .conn
+        .prepare_cached("SELECT kind FROM users WHERE id = ?1")?
+        .query_row([cx.actor.user.0], |r| r.get(0))
+        .optional()?;
+    if kind.as_deref() == Some("owner") {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden(format!("only the owner may {action}")))
+    }
+}
+
+/// Every companion profile, by name. Owner only.
+pub fn list_companions(cx: &Ctx<'_>, _input: NoInput) -> Result<CompanionList, DomainError> {
+    ensure_owner_account(cx, "list companion profiles")?;
+    let mut stmt = cx.conn.prepare_cached(
+        "SELECT id, name FROM users WHERE kind = 'companion' ORDER BY name COLLATE NOCASE, id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok(Companion { user_id: r.get(0)?, name: r.get(1)? }))?;
+    Ok(CompanionList { companions: rows.collect::<Result<_, _>>()? })
+}
+
+/// Creates a companion profile (no login). Owner only; names are unique, case-insensitively.
+pub fn create_companion(cx: &Ctx<'_>, input: CreateCompanionInput) -> Result<Companion, DomainError> {
+    ensure_owner_account(cx, "create companion profiles")?;
+    let name = required_text("name", &input.name, 100)?;
+    let taken = cx
+        .conn
+        .prepare_cached("SELECT 1 FROM users WHERE name = ?1 COLLATE NOCASE")?
+        .query_row([&name], |_| Ok(()))
+        .optional()?
+        .is_some();
+    if taken {
+        return Err(DomainError::invalid("name", format!("a profile named {name:?} exists already")));
+    }
+    cx.conn.execute(
+        "INSERT INTO users (kind, name, created_at, updated_at) VALUES ('companion', ?1, ?2, ?2)",
+        params![name, cx.now],
+    )?;
+    let user_id = cx.conn.last_insert_rowid();
+    cx.changed("companion", ChangeAction::Created, user_id, None);
+    Ok(Companion { user_id, name })
 }

@@ -59,8 +59,10 @@ impl FromRef<AppState> for OwnerAuth {
     }
 }
 
-/// The UI's Content-Security-Policy: only our own scripts, styles and connections.
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+/// The UI's Content-Security-Policy: only our own scripts, styles and connections. The one
+/// outside host is OpenStreetMap's tile server, for map images only (the trip page's map).
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data: https://tile.openstreetmap.org; \
     connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
     frame-ancestors 'none'";
 

@@ -6,6 +6,7 @@ mod api_data;
 mod api_connect;
 mod api_oauth;
 mod api_ops;
+mod api_settings;
 mod app;
 pub mod error;
 pub mod guard;

@@ -8,7 +8,11 @@ use super::ops;
 use crate::auth::scopes::Scope;
 use crate::domain::common::Deleted;
 use crate::domain::ics::{self, TripIcs};
-use crate::domain::members::{self, AddTripMemberInput, MemberList, RemoveTripMemberInput};
+use crate::domain::members::{
+    self, AddTripMemberInput, Companion, CompanionList, CreateCompanionInput, MemberList,
+    RemoveTripMemberInput,
+};
+use crate::domain::places::NoInput;
 use crate::domain::trip_copy::{self, CopyTripInput};
 use crate::domain::trips::{
     self, CreateTripInput, ListTripsInput, Trip, TripIdInput, TripSummary, UpdateTripInput,
@@ -160,6 +164,35 @@ ops! {
         output: MemberList,
         run: members::remove_trip_member,
         examples: [r#"{"trip_id": 1, "user_id": 2}"#],
+    }
+    ListCompanions {
+        name: "list_companions",
+        title: "List companion profiles",
+        description: "List the owner's companion profiles (people without a login who can be trip members, \
+            budget payers and bag holders), by name. Add one to a trip with add_trip_member.",
+        scope: Some(Scope::TripsRead),
+        addon: None,
+        kind: Read,
+        idempotent: true,
+        input: NoInput,
+        output: CompanionList,
+        run: members::list_companions,
+        examples: [r#"{}"#],
+    }
+    CreateCompanion {
+        name: "create_companion",
+        title: "Create companion profile",
+        description: "Create a companion profile: a person travelling with the owner who has no login (1-100 \
+            characters, unique among profiles ignoring case). Returns its user_id; then add it to a trip with \
+            add_trip_member. Check list_companions first so the same person is not created twice.",
+        scope: Some(Scope::TripsWrite),
+        addon: None,
+        kind: Write,
+        idempotent: false,
+        input: CreateCompanionInput,
+        output: Companion,
+        run: members::create_companion,
+        examples: [r#"{"name": "Alex"}"#],
     }
     ExportTripIcs {
         name: "export_trip_ics",

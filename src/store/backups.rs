@@ -1,5 +1,5 @@
-//! Automatic backups of the database: one before every migration, one a day while serving, one
-//! before every restore; retention per kind; listing; verified restore.
+//! Backups of the database: one before every migration, one a day while serving, one before
+//! every restore, and those the owner asks for; retention per kind; listing; verified restore.
 //!
 //! Backups are plain SQLite files in `<data dir>/backups/`, named
 //! `trek-<kind>-<YYYYMMDDTHHMMSSZ>.db`, written with SQLite's online backup API (consistent
@@ -23,16 +23,19 @@ pub enum Kind {
     Daily,
     PreMigration,
     PreRestore,
+    /// Asked for by the owner (Settings → Back up now).
+    Manual,
 }
 
 impl Kind {
-    const ALL: [Kind; 3] = [Kind::Daily, Kind::PreMigration, Kind::PreRestore];
+    const ALL: [Kind; 4] = [Kind::Daily, Kind::PreMigration, Kind::PreRestore, Kind::Manual];
 
     pub fn label(self) -> &'static str {
         match self {
             Kind::Daily => "daily",
             Kind::PreMigration => "pre-migration",
             Kind::PreRestore => "pre-restore",
+            Kind::Manual => "manual",
         }
     }
 }

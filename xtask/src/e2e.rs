@@ -8,6 +8,8 @@
 //!   `CHROMIUM_PATH`; never downloads browsers). Screenshot in `target/e2e/consent-card.png`.
 //! - `ui_trips`: trip planning in the same Chromium (trips list, trip page, live updates).
 //!   Screenshot in `target/e2e/trip-page.png`.
+//! - `ui_sections`: every trip section and Settings in the same Chromium, axe-core checks, and
+//!   screenshots of every page in light and dark in `target/e2e/screens/`.
 //! - `ts_sdk`: the official MCP TypeScript SDK client (OAuth + tools).
 //! - `mcp_remote`: mcp-remote over stdio, with a `$BROWSER` stand-in for the consent flow.
 //! - `conformance`: the official MCP conformance suite's server scenarios (pinned Node 22 from
@@ -41,6 +43,11 @@ pub struct Suite {
 pub const SUITES: &[Suite] = &[
     Suite { name: "ui_consent", title: "UI consent in headless Chromium", run: ui_consent },
     Suite { name: "ui_trips", title: "UI trips in headless Chromium", run: ui_trips },
+    Suite {
+        name: "ui_sections",
+        title: "UI trip sections and Settings in headless Chromium",
+        run: ui_sections,
+    },
     Suite { name: "ts_sdk", title: "official TypeScript SDK client", run: ts_sdk },
     Suite { name: "mcp_remote", title: "mcp-remote over stdio", run: mcp_remote },
     Suite { name: "conformance", title: "MCP conformance suite", run: conformance },
@@ -69,6 +76,14 @@ fn ui_consent(root: &Path) -> Result<()> {
 fn ui_trips(root: &Path) -> Result<()> {
     let server = E2eServer::start(root)?;
     server.run_script("ui_trips.mjs", "ui_trips")
+}
+
+/// Every trip section and Settings in the owner's UI (headless Chromium): edits checked through
+/// the ops API, live updates, axe-core accessibility, screenshots of every page in light and dark
+/// under `target/e2e/screens/`.
+fn ui_sections(root: &Path) -> Result<()> {
+    let server = E2eServer::start(root)?;
+    server.run_script("ui_sections.mjs", "ui_sections")
 }
 
 /// The official MCP TypeScript SDK client: DCR, authorization code + PKCE through its
