@@ -129,13 +129,9 @@ impl From<rusqlite::Error> for ImportError {
 }
 
 impl super::Store {
-    /// The whole export, read in one read transaction so it is a consistent snapshot.
+    /// The whole export; `Store::read` runs it in one read transaction, a consistent snapshot.
     pub async fn export_all(&self, exported_at: String) -> Result<Document, StoreError> {
-        self.read(move |conn| {
-            let tx = conn.unchecked_transaction()?;
-            export(&tx, exported_at)
-        })
-        .await
+        self.read(move |conn| export(conn, exported_at)).await
     }
 
     /// Imports `doc` into this (empty) Trek in one write transaction.
@@ -152,7 +148,7 @@ pub fn timestamp(now: crate::clock::UnixTime) -> String {
         .unwrap_or_default()
 }
 
-/// Reads every exported table (inside the caller's read transaction, so the copy is consistent).
+/// Reads every exported table (inside the caller's transaction, so the copy is consistent).
 pub fn export(conn: &Connection, exported_at: String) -> Result<Document, StoreError> {
     let mut tables = BTreeMap::new();
     for &name in TABLES {
