@@ -4,6 +4,7 @@
 import { api, describeError, SignedOut } from './api.js';
 import { h, timeEl, confirmButton, secretBox } from './dom.js';
 import { scopeRisk } from './consents.js';
+import { startConnect } from './connect.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -23,6 +24,7 @@ export async function start() {
   [scopes, presets] = await Promise.all([api('/api/oauth/scopes'), api('/api/oauth/presets')]);
   buildNewClientForm();
   $('new-token').addEventListener('submit', createToken);
+  startConnect();
   running = true;
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') refresh();

@@ -17,6 +17,7 @@
 //! - `py_sdk`: the official MCP Python SDK client (OAuth, refresh, client_credentials, scope
 //!   step-up), a Python script run from a venv in `tests/e2e/.venv` holding the hash-pinned
 //!   `tests/e2e/py/requirements.txt`.
+//! - `bridge`: `trek bridge` under the TypeScript SDK's stdio client (sign-in, refresh, re-auth).
 //!
 //! `cargo xtask e2e NAME` runs one suite by its name in [`SUITES`]; `cargo xtask test` runs them all.
 
@@ -52,6 +53,7 @@ pub const SUITES: &[Suite] = &[
     Suite { name: "mcp_remote", title: "mcp-remote over stdio", run: mcp_remote },
     Suite { name: "conformance", title: "MCP conformance suite", run: conformance },
     Suite { name: "py_sdk", title: "official Python SDK client", run: py_sdk },
+    Suite { name: "bridge", title: "trek bridge under the TypeScript SDK's stdio client", run: bridge },
 ];
 
 /// `cargo xtask e2e NAME`: one suite alone (the same step `cargo xtask test` runs).
@@ -98,6 +100,14 @@ fn ts_sdk(root: &Path) -> Result<()> {
 fn mcp_remote(root: &Path) -> Result<()> {
     let server = E2eServer::start(root)?;
     server.run_script("mcp_remote.mjs", "mcp_remote")
+}
+
+/// `trek bridge` (the built-in stdio bridge) under the TypeScript SDK's stdio client: its own
+/// OAuth sign-in through a `TREK_BRIDGE_BROWSER` stand-in, tool calls, refresh of an expired
+/// token, and a new sign-in after the grant is revoked.
+fn bridge(root: &Path) -> Result<()> {
+    let server = E2eServer::start(root)?;
+    server.run_script("bridge.mjs", "bridge")
 }
 
 /// The official MCP conformance suite's server scenarios (under the pinned Node 22).
