@@ -15,6 +15,9 @@
 //! - `py_sdk`: the official MCP Python SDK client (OAuth, refresh, client_credentials, scope
 //!   step-up), a Python script run from a venv in `tests/e2e/.venv` holding the hash-pinned
 //!   `tests/e2e/py/requirements.txt`.
+//! - `kyoto_trip`: the seed's example trip built by the Python SDK client over OAuth, checked in
+//!   `get_trip_summary` and then in the owner's UI in Chromium. Screenshot in
+//!   `target/e2e/kyoto-trip.png`.
 //!
 //! `cargo xtask e2e NAME` runs one suite by its name in [`SUITES`]; `cargo xtask test` runs them all.
 
@@ -45,6 +48,11 @@ pub const SUITES: &[Suite] = &[
     Suite { name: "mcp_remote", title: "mcp-remote over stdio", run: mcp_remote },
     Suite { name: "conformance", title: "MCP conformance suite", run: conformance },
     Suite { name: "py_sdk", title: "official Python SDK client", run: py_sdk },
+    Suite {
+        name: "kyoto_trip",
+        title: "the Kyoto example trip via the Python SDK and the UI",
+        run: kyoto_trip,
+    },
 ];
 
 /// `cargo xtask e2e NAME`: one suite alone (the same step `cargo xtask test` runs).
@@ -97,6 +105,16 @@ fn py_sdk(root: &Path) -> Result<()> {
     let python = python_venv(root)?;
     let server = E2eServer::start(root)?;
     server.run(&python, "py_sdk.py", "py_sdk")
+}
+
+/// The seed's Kyoto trip (`tests/fixtures/kyoto_trip.json`) built through the Python SDK client
+/// with OAuth and verified in `get_trip_summary`; then the same trip in the owner's UI in
+/// headless Chromium, with a screenshot.
+fn kyoto_trip(root: &Path) -> Result<()> {
+    let python = python_venv(root)?;
+    let server = E2eServer::start(root)?;
+    server.run(&python, "kyoto_trip.py", "kyoto_trip")?;
+    server.run_script("kyoto_ui.mjs", "kyoto_ui")
 }
 
 /// `tests/e2e/.venv` with the hash-pinned requirements, (re)installed when the venv is missing or
