@@ -6,9 +6,11 @@
 // would (`npx mcp-remote <url>`), with a fresh HOME and MCP_REMOTE_CONFIG_DIR. mcp-remote discovers
 // the authorization server, registers itself dynamically and "opens the browser" through the `open`
 // package → xdg-open → $BROWSER, which is browser_hook.mjs: it hands the authorize URL to this
-// script, which plays the user (waiting page, owner approval via the owner API, status polling)
-// and finally loads the redirect on mcp-remote's own loopback callback server. Then, over
-// mcp-remote's stdio: initialize, tools/list, tools/call create_trip and get_trip_summary.
+// script, which opens it in the user's headless Chromium (Debian's) and lands on the waiting
+// page; the owner, logged in with the one-time link in a second Chromium context, approves the
+// consent card in the real UI; the waiting page then takes the user's browser to mcp-remote's own
+// loopback callback. Then, over mcp-remote's stdio: initialize, tools/list, tools/call
+// create_trip and get_trip_summary; the new trip is then on the owner's trips page.
 // Prints PASS/FAIL per step; exits non-zero on the first failure. Every wait is bounded.
 
 import { spawn } from 'node:child_process';
@@ -17,12 +19,14 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WAIT_MS, Failure, assert, equal, parseArgs, stepper, withTimeout, ownerLogin, playBrowser, toolJson } from './lib.mjs';
+import { chromium } from 'playwright-core';
+import { WAIT_MS, Failure, assert, equal, parseArgs, stepper, withTimeout, toolJson } from './lib.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const { base, loginUrl } = parseArgs('mcp_remote.mjs');
 const { step, summary } = stepper();
 const AUTH_WAIT_MS = 30000;
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** A one-shot hook on 127.0.0.1:0 that receives the URL the "browser" was asked to open. */
 async function startBrowserHook() {
@@ -102,7 +106,25 @@ function result(message, what) {
 }
 
 async function main() {
-  const owner = await step('owner logs in with the one-time link', () => ownerLogin(loginUrl));
+  const browser = await step('launch headless Chromium (the user\'s browser and the owner\'s app window)', () => chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    timeout: WAIT_MS,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  }));
+  const ownerContext = await browser.newContext({ locale: 'en-GB' });
+  const ownerPage = await ownerContext.newPage();
+  ownerPage.setDefaultTimeout(WAIT_MS);
+  const owner = await step('owner logs in with the one-time link in the UI', async () => {
+    await ownerPage.goto(loginUrl, { timeout: WAIT_MS });
+    await ownerPage.waitForURL((u) => u.hash.startsWith('#/'));
+    const session = (await ownerContext.cookies(base)).find((c) => c.name === 'trek_session');
+    assert(session, 'the owner\'s browser holds a trek_session cookie');
+    return `trek_session=${session.value}`;
+  });
+  const userPage = await (await browser.newContext({ locale: 'en-GB' })).newPage();
+  userPage.setDefaultTimeout(WAIT_MS);
   const home = mkdtempSync(join(tmpdir(), 'trek-mcp-remote-'));
   const hook = await startBrowserHook();
   const callbackPort = await freePort();
@@ -129,12 +151,24 @@ async function main() {
       return url;
     });
 
-    await step('the user approves; the browser lands on mcp-remote\'s loopback callback', async () => {
-      const { location } = await playBrowser(base, owner, authorizeUrl);
-      assert(location.startsWith(`http://localhost:${callbackPort}/`) || location.startsWith(`http://127.0.0.1:${callbackPort}/`), `redirect location ${location}`);
-      const callback = await fetch(location, { signal: AbortSignal.timeout(WAIT_MS) });
-      const page = await callback.text();
-      equal(callback.status, 200, `mcp-remote callback status (${page.slice(0, 200)})`);
+    const requestId = await step('the user\'s Chromium follows the authorize URL to the waiting page', async () => {
+      await userPage.goto(authorizeUrl, { timeout: WAIT_MS });
+      const id = new URL(userPage.url()).searchParams.get('id');
+      assert(userPage.url().startsWith(`${base}/oauth/consent/wait?`) && id, `expected the waiting page, got ${userPage.url()}`);
+      await userPage.locator('#request-id', { hasText: id }).waitFor();
+      return id;
+    });
+
+    await step('the owner approves the consent card in the UI; the waiting page goes to mcp-remote\'s callback', async () => {
+      const card = ownerPage.locator(`.consent-card[data-request-id="${requestId}"]`);
+      await card.waitFor({ state: 'visible' });
+      await card.locator('button.approve').click();
+      await card.waitFor({ state: 'detached' });
+      const isCallback = (u) => (u.hostname === 'localhost' || u.hostname === '127.0.0.1') && u.port === String(callbackPort);
+      await userPage.waitForURL(isCallback, { timeout: AUTH_WAIT_MS });
+      const landed = new URL(userPage.url());
+      assert(landed.searchParams.get('code'), `callback without a code: ${userPage.url()}`);
+      equal(landed.searchParams.get('iss'), base, 'iss in the redirect');
     });
 
     await step('stdio initialize (mcp-remote has exchanged the code and connected)', async () => {
@@ -175,6 +209,10 @@ async function main() {
       equal(grants[0].kind, 'authorization_code', 'grant kind');
       equal(grants[0].resource, `${base}/mcp`, 'audience of the grant');
     });
+    await step('the owner sees the trip mcp-remote created on the trips page', async () => {
+      await ownerPage.goto(`${base}/#/trips`);
+      await ownerPage.locator('#trip-list .trip-link', { hasText: 'Porto via mcp-remote' }).waitFor();
+    });
     equal(hook.urls.length, 1, 'browser launches');
   } catch (error) {
     console.log(`--- mcp-remote stderr ---\n${stderr.join('').slice(-6000)}`);
@@ -182,6 +220,7 @@ async function main() {
   } finally {
     child?.kill();
     hook.close();
+    await browser.close();
     rmSync(home, { recursive: true, force: true });
   }
 }

