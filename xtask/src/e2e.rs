@@ -10,6 +10,8 @@
 //!   Screenshot in `target/e2e/trip-page.png`.
 //! - `ui_sections`: every trip section and Settings in the same Chromium, axe-core checks, and
 //!   screenshots of every page in light and dark in `target/e2e/screens/`.
+//! - `ui_connections`: the Connections page (preset client secret shown once, machine client,
+//!   revoke and the client's next call refused).
 //! - `ts_sdk`: the official MCP TypeScript SDK client (OAuth + tools).
 //! - `mcp_remote`: mcp-remote over stdio; its "browser" is headless Chromium, and the owner
 //!   approves the consent card in the real UI in a second Chromium context.
@@ -53,6 +55,7 @@ pub const SUITES: &[Suite] = &[
         title: "UI trip sections and Settings in headless Chromium",
         run: ui_sections,
     },
+    Suite { name: "ui_connections", title: "UI connections in headless Chromium", run: ui_connections },
     Suite { name: "ts_sdk", title: "official TypeScript SDK client", run: ts_sdk },
     Suite { name: "mcp_remote", title: "mcp-remote over stdio", run: mcp_remote },
     Suite { name: "conformance", title: "MCP conformance suite", run: conformance },
@@ -95,6 +98,13 @@ fn ui_trips(root: &Path) -> Result<()> {
 fn ui_sections(root: &Path) -> Result<()> {
     let server = E2eServer::start(root)?;
     server.run_script("ui_sections.mjs", "ui_sections")
+}
+
+/// The Connections page: a preset client's secret shown once, a machine client, revoking a
+/// connection in the page and the client's next call refused.
+fn ui_connections(root: &Path) -> Result<()> {
+    let server = E2eServer::start(root)?;
+    server.run_script("ui_connections.mjs", "ui_connections")
 }
 
 /// The official MCP TypeScript SDK client: DCR, authorization code + PKCE through its

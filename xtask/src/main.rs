@@ -3,11 +3,13 @@
 //! - `run`   install what is missing, build, start the desktop app (or the headless server)
 //! - `test`  install what the tests need and run every suite (what `.ci/run` calls)
 //! - `e2e NAME` one end-to-end suite alone (see `e2e::SUITES`)
+//! - `fuzz [SECONDS]` every fuzz target for SECONDS each (default 60)
 //! - `icons` regenerate `icons/` from `icons/icon.svg`
 
 mod bench;
 mod desktop;
 mod e2e;
+mod fuzz;
 mod icons;
 mod system;
 mod tidy;
@@ -26,12 +28,17 @@ fn main() -> std::process::ExitCode {
         Some("test") => test(&root),
         Some("icons") => icons::generate(&root),
         Some("bench") => bench::run(&root, &args[1..]),
+        Some("fuzz") => match args.get(1).map(|s| s.parse::<u32>()) {
+            None => fuzz::run(&root, 60),
+            Some(Ok(seconds)) => fuzz::run(&root, seconds),
+            Some(Err(_)) => Err(anyhow::anyhow!("usage: cargo xtask fuzz [SECONDS per target]")),
+        },
         Some("e2e") => e2e::run_one(&root, args.get(1).map(String::as_str)),
         Some("desktop") => desktop::smoke_test(&root),
         Some("tidy") => tidy::check(&root),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run [-- trek serve args]|test|e2e NAME|bench [--check] [--ci] [--desktop]|desktop|icons|tidy>"
+                "usage: cargo xtask <run [-- trek serve args]|test|e2e NAME|fuzz [SECONDS]|bench [--check] [--ci] [--desktop]|desktop|icons|tidy>"
             );
             return std::process::ExitCode::from(2);
         }
@@ -81,6 +88,7 @@ fn test(root: &Path) -> Result<()> {
     for suite in e2e::SUITES {
         step(suite.title, || (suite.run)(root))?;
     }
+    step("fuzzing (short)", || fuzz::run(root, fuzz::CI_SECONDS))?;
     step("desktop window under Xvfb", || desktop::smoke_test(root))?;
     println!("xtask: all suites passed in {:.0?}", started.elapsed());
     Ok(())

@@ -1,0 +1,158 @@
+// End-to-end: the Connections page in a real headless Chromium.
+//
+//   node tests/e2e/ui_connections.mjs <base-url> <owner-login-url>
+//
+// The owner creates a client from a preset and sees its secret exactly once (gone after a
+// reload; the secret authenticates the client at the token endpoint, a wrong one does not);
+// creates a machine client (the redirect URIs field hides), whose secret gets a
+// client_credentials token that calls an MCP tool; then revokes that connection in the page
+// and the client's next MCP call is refused. No console errors. Every wait is bounded.
+
+import { chromium } from 'playwright-core';
+
+import { WAIT_MS, assert, equal, ownerApi, ownerLogin, parseArgs, stepper, withTimeout } from './lib.mjs';
+
+const { base, loginUrl } = parseArgs('ui_connections.mjs');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const { step, summary } = stepper();
+const SECRET = /trekcs_[A-Za-z0-9_-]+/;
+
+/** POST /oauth/token with client_secret_basic; returns { status, json }. */
+async function token(clientId, secret, form) {
+  const response = await fetch(`${base}/oauth/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+    },
+    body: new URLSearchParams(form),
+    signal: AbortSignal.timeout(WAIT_MS),
+  });
+  return { status: response.status, json: await response.json() };
+}
+
+/** One stateless MCP request (protocol 2026-07-28, no session) with a bearer token. */
+async function mcp(accessToken, method, params) {
+  const response = await fetch(`${base}/mcp`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${accessToken}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2026-07-28',
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    signal: AbortSignal.timeout(WAIT_MS),
+  });
+  const text = await response.text();
+  const data = text.split('\n').find((l) => l.startsWith('data:'))?.slice(5) ?? text;
+  let json = null;
+  try {
+    json = JSON.parse(data);
+  } catch {}
+  return { status: response.status, json, text };
+}
+
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+const errors = [];
+let failed = false;
+try {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.setDefaultTimeout(WAIT_MS);
+  const owner = await step('owner logs in with the one-time link', () => ownerLogin(loginUrl));
+  await step('the page opens logged in', async () => {
+    const [name, value] = owner.split('=');
+    await context.addCookies([{ name, value, url: base }]);
+    await page.goto(`${base}/#/connections`);
+    await page.locator('#new-client').waitFor();
+  });
+
+  const preset = await step('a client from the Cursor preset shows its secret once', async () => {
+    await page.selectOption('#client-preset', 'cursor');
+    await page.fill('#client-name', 'Cursor on this laptop');
+    await page.locator('#new-client button[type="submit"]').click();
+    const slot = page.locator('#secret-slot');
+    await slot.getByText(SECRET).first().waitFor();
+    const secret = (await slot.textContent()).match(SECRET)[0];
+    const clients = await ownerApi(base, owner, 'GET', '/api/oauth/clients');
+    const created = clients.json.find((c) => c.name === 'Cursor on this laptop');
+    assert(created, `the new client is not listed: ${clients.text}`);
+    equal(created.preset, 'cursor', 'preset of the new client');
+    await page.locator(`#client-list li[data-client-id="${created.client_id}"]`).getByText('preset cursor').waitFor();
+    return { clientId: created.client_id, secret };
+  });
+
+  await step('after a reload the secret is nowhere on the page', async () => {
+    await page.reload();
+    await page.locator(`#client-list li[data-client-id="${preset.clientId}"]`).waitFor();
+    const text = await page.locator('body').textContent();
+    assert(!text.includes(preset.secret), 'the secret is still shown after a reload');
+  });
+
+  await step('the shown secret authenticates the client; a wrong one does not', async () => {
+    // A preset client may not use client_credentials: with the right secret that is the error,
+    // with a wrong secret the client is not even authenticated.
+    const right = await token(preset.clientId, preset.secret, { grant_type: 'client_credentials' });
+    equal(right.json.error, 'unauthorized_client', `right secret (${JSON.stringify(right.json)})`);
+    const wrong = await token(preset.clientId, `${preset.secret}x`, { grant_type: 'client_credentials' });
+    equal(wrong.json.error, 'invalid_client', 'wrong secret');
+  });
+
+  const machine = await step('a machine client hides redirect URIs and shows its secret', async () => {
+    await page.check('#client-machine');
+    assert(await page.locator('#client-redirects-field').isHidden(), 'redirect URIs still shown for a machine client');
+    assert(await page.locator('#client-preset').isDisabled(), 'preset still selectable for a machine client');
+    await page.fill('#client-name', 'nightly script');
+    await page.locator('#new-client button[type="submit"]').click();
+    const slot = page.locator('#secret-slot');
+    await slot.getByText('nightly script').waitFor();
+    const secret = (await slot.textContent()).match(SECRET)[0];
+    const clients = await ownerApi(base, owner, 'GET', '/api/oauth/clients');
+    const created = clients.json.find((c) => c.name === 'nightly script');
+    equal(created?.kind, 'machine', 'kind of the machine client');
+    await page.locator(`#client-list li[data-client-id="${created.client_id}"] .tag`).getByText('machine').waitFor();
+    return { clientId: created.client_id, secret };
+  });
+
+  const accessToken = await step('its token calls an MCP tool', async () => {
+    const issued = await token(machine.clientId, machine.secret, { grant_type: 'client_credentials', resource: `${base}/mcp` });
+    equal(issued.status, 200, `client_credentials (${JSON.stringify(issued.json)})`);
+    const call = await mcp(issued.json.access_token, 'tools/call', { name: 'list_trips', arguments: {} });
+    equal(call.status, 200, `tools/call list_trips (${call.text.slice(0, 200)})`);
+    assert(call.json?.result && !call.json.result.isError, `list_trips failed: ${call.text.slice(0, 300)}`);
+    return issued.json.access_token;
+  });
+
+  await step('the owner revokes the connection in the page; the next call is refused', async () => {
+    await page.reload();
+    const revoke = page.getByRole('button', { name: 'Revoke nightly script' });
+    await revoke.click();
+    await revoke.click(); // the second click confirms
+    await withTimeout((async () => {
+      for (;;) {
+        const sessions = await ownerApi(base, owner, 'GET', '/api/oauth/sessions');
+        if (!sessions.json.some((s) => s.client_id === machine.clientId)) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })(), WAIT_MS, 'the revoked session leaving the list');
+    const call = await mcp(accessToken, 'tools/call', { name: 'list_trips', arguments: {} });
+    equal(call.status, 401, 'MCP call with the revoked token');
+  });
+
+  await step('no console errors', async () => {
+    equal(errors.length, 0, `console errors: ${errors.join(' | ')}`);
+  });
+} catch {
+  failed = true;
+} finally {
+  await browser.close();
+}
+console.log(`ui_connections: ${summary()}`);
+process.exit(failed ? 1 : 0);
