@@ -255,7 +255,7 @@ impl Store {
 
     /// Like [`Store::read`], but on the calling async worker: for the operation registry's reads.
     /// A WAL reader never waits for the writer, and a registry read is bounded by one trip
-    /// (about 2 ms for a 30-day trip with 300 places), while the hop to the blocking pool costs
+    /// (a few ms for a 30-day trip with 300 places), while the hop to the blocking pool costs
     /// two thread wake-ups — on 2 cores more than a typical read itself (measured in issue 11).
     pub async fn read_inline<T, E, F>(&self, f: F) -> Result<T, E>
     where
