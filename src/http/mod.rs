@@ -2,8 +2,8 @@
 //! endpoints and the embedded UI. `app(state)` builds everything; tests drive it directly.
 
 mod api;
-mod api_data;
 mod api_connect;
+mod api_data;
 mod api_oauth;
 mod api_ops;
 mod api_settings;

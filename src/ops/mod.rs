@@ -282,8 +282,9 @@ impl Registry {
         self.by_name.get(name).map(|&i| &self.ops[i])
     }
 
-    /// Runs an operation as `actor`: reads on a read connection, everything else in one write
-    /// transaction. Returns the output and the changes it committed.
+    /// Runs an operation as `actor`: reads on a read connection (on this worker, see
+    /// `Store::read_inline`), everything else in one write transaction. Returns the output and
+    /// the changes it committed.
     pub async fn execute(
         &self,
         store: &Store,
@@ -304,7 +305,9 @@ impl Registry {
             Ok::<_, OpError>((value, cx.into_changes()))
         };
         match entry.meta.kind {
-            Kind::Read | Kind::Outbound => store.read(run).await,
+            Kind::Read => store.read_inline(run).await,
+            // Outbound reads may wait on a remote service: not on an async worker.
+            Kind::Outbound => store.read(run).await,
             Kind::Write | Kind::Delete => store.write(move |tx| run(tx)).await,
         }
     }

@@ -558,7 +558,7 @@ async fn token_rows(bin: &Path, data_dir: &Path, base: &str, report: &mut Report
     if !clients.is_empty() {
         let mut rates = Vec::new();
         for _ in 0..TOKEN_RUNS {
-            rates.push(token_run(base, &clients, false).await?);
+            rates.push(token_run(base, &mut clients, false).await?);
         }
         report.add(
             "client_credentials",
@@ -574,7 +574,7 @@ async fn token_rows(bin: &Path, data_dir: &Path, base: &str, report: &mut Report
     }
     let mut rates = Vec::new();
     for _ in 0..TOKEN_RUNS {
-        rates.push(token_run(base, &chains, true).await?);
+        rates.push(token_run(base, &mut chains, true).await?);
     }
     report.add(
         "refresh_rotations",
@@ -672,10 +672,10 @@ async fn throughput(
 /// concurrently; requests/s over the wall time. `rotate`: `clients` hold (client_id,
 /// refresh token) and each request rotates the token; else (client_id, secret) pairs for
 /// client_credentials.
-async fn token_run(base: &str, clients: &[(String, String)], rotate: bool) -> Result<f64> {
+async fn token_run(base: &str, clients: &mut [(String, String)], rotate: bool) -> Result<f64> {
     let started = Instant::now();
     let mut handles = Vec::new();
-    for (id, secret) in clients {
+    for (id, secret) in clients.iter() {
         let (id, mut secret) = (id.clone(), secret.clone());
         let base = base.to_owned();
         handles.push(tokio::spawn(async move {
@@ -690,8 +690,9 @@ async fn token_run(base: &str, clients: &[(String, String)], rotate: bool) -> Re
             anyhow::Ok(secret)
         }));
     }
-    for handle in handles {
-        handle.await??;
+    // Each rotation spends its token: the next run starts from the latest one.
+    for (client, handle) in clients.iter_mut().zip(handles) {
+        client.1 = handle.await??;
     }
     let total = clients.len() * TOKEN_EXCHANGES_PER_CLIENT_RUN;
     Ok(total as f64 / started.elapsed().as_secs_f64())
