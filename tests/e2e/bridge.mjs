@@ -12,43 +12,20 @@
 // registration) and the call still succeeds. Every wait is bounded.
 
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { WAIT_MS, Failure, assert, equal, parseArgs, stepper, withTimeout, ownerLogin, ownerApi, playBrowser, toolJson } from './lib.mjs';
+import {
+  WAIT_MS, Failure, assert, equal, parseArgs, startBrowserHook, stepper, withTimeout, ownerLogin, ownerApi, playBrowser, toolJson,
+} from './lib.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const { base, loginUrl } = parseArgs('bridge.mjs');
 const { step, summary } = stepper();
 const AUTH_WAIT_MS = 30000;
 const trekBin = process.env.TREK_BIN;
-
-/** Receives every URL the bridge opens, in order. */
-async function startBrowserHook() {
-  const urls = [];
-  const waiters = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => {
-      body += c;
-    });
-    req.on('end', () => {
-      urls.push(body);
-      res.writeHead(204).end();
-      waiters.splice(0).forEach((w) => w());
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  let taken = 0;
-  const next = async () => {
-    while (urls.length <= taken) await new Promise((resolve) => waiters.push(resolve));
-    return urls[taken++];
-  };
-  return { url: `http://127.0.0.1:${server.address().port}/open`, next, urls, close: () => server.close() };
-}
 
 /**
  * The user's side of one sign-in: approve in Trek (or, when Trek remembers the owner's consent

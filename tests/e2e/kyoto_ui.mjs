@@ -10,50 +10,31 @@
 
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { WAIT_MS, assert, equal, parseArgs, stepper } from './lib.mjs';
+import {
+  WAIT_MS, assert, collectPageErrors, equal, launchChromium, ownerBrowserLogin, ownerOp, parseArgs, stepper,
+} from './lib.mjs';
 
 const { base, loginUrl } = parseArgs('kyoto_ui.mjs');
 const { step, summary } = stepper();
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const outDir = fileURLToPath(new URL('../../target/e2e/', import.meta.url));
 const data = JSON.parse(readFileSync(new URL('../fixtures/kyoto_trip.json', import.meta.url), 'utf8'));
 
 async function main() {
   mkdirSync(outDir, { recursive: true });
-  const browser = await step('launch headless Chromium', () => chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    timeout: WAIT_MS,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  }));
+  const browser = await step('launch headless Chromium', () => launchChromium({ timeout: WAIT_MS }));
   let page;
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'en-GB' });
     page = await context.newPage();
     page.setDefaultTimeout(WAIT_MS);
-    const pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-    page.on('response', (response) => {
-      if (response.status() >= 400 && new URL(response.url()).pathname !== '/favicon.ico') {
-        pageErrors.push(`HTTP ${response.status()} for ${response.request().method()} ${response.url()}`);
-      }
-    });
+    const pageErrors = collectPageErrors(page).errors;
 
     const tripId = await step('owner logs in; the Kyoto trip is in the trips list', async () => {
-      await page.goto(loginUrl, { timeout: WAIT_MS });
-      await page.waitForURL((u) => u.hash.startsWith('#/'));
-      await page.locator('#main-nav').waitFor();
-      const session = (await context.cookies(base)).find((c) => c.name === 'trek_session');
-      assert(session, 'the browser holds a trek_session cookie');
-      const response = await fetch(`${base}/api/ops/list_trips`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', cookie: `trek_session=${session.value}` },
-        body: '{}',
-        signal: AbortSignal.timeout(WAIT_MS),
+      const owner = await ownerBrowserLogin(page, base, loginUrl, async () => {
+        await page.waitForURL((u) => u.hash.startsWith('#/'));
+        await page.locator('#main-nav').waitFor();
       });
-      const { trips } = await response.json();
+      const { trips } = await ownerOp(base, owner, 'list_trips');
       const trip = trips.find((t) => t.title === data.trip.title);
       assert(trip, `no trip titled ${data.trip.title} in ${JSON.stringify(trips.map((t) => t.title))}`);
       await page.goto(`${base}/#/trips`);

@@ -1,6 +1,10 @@
-// Shared helpers for the Node end-to-end scripts (ts_sdk.mjs, mcp_remote.mjs, conformance.mjs):
-// PASS/FAIL steps, the owner's session, the user's browser on the consent flow, machine clients.
+// Shared helpers for the Node end-to-end scripts (the ui_*.mjs browser suites, kyoto_ui.mjs,
+// ts_sdk.mjs, mcp_remote.mjs, bridge.mjs, conformance.mjs): PASS/FAIL steps, the owner's session
+// (over fetch or in a browser), headless Chromium, the user's browser on the consent flow,
+// machine clients.
 // Only 127.0.0.1 traffic; every wait is bounded.
+
+import { createServer } from 'node:http';
 
 export const WAIT_MS = 15000;
 
@@ -10,8 +14,27 @@ export function assert(condition, message) {
   if (!condition) throw new Failure(message);
 }
 
+/** Strict equality (`===`): for scalars. */
 export function equal(actual, expected, what) {
   assert(actual === expected, `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+/** Deep equality by JSON text (arrays and objects, key order included). */
+export function equalJson(actual, expected, what) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  assert(a === e, `${what}: expected ${e}, got ${a}`);
+}
+
+/** Polls `fn` every 50 ms until it returns a truthy value (returned) or `ms` pass. */
+export async function until(fn, ms, what) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const last = await fn();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Failure(`${what} (not within ${ms} ms)`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** `node script.mjs <base-url> <owner-login-url>` (or TREK_BASE_URL / TREK_LOGIN_URL). */
@@ -52,7 +75,9 @@ export function stepper() {
     }
   };
   const summary = () => `${passed} passed, ${failed} failed`;
-  return { step, summary };
+  /** How many steps have started. */
+  const count = () => n;
+  return { step, summary, count };
 }
 
 /** Wraps a promise so it rejects after `ms`. */
@@ -64,6 +89,111 @@ export function withTimeout(promise, ms, what) {
       timer = setTimeout(() => reject(new Failure(`${what}: no answer within ${ms} ms`)), ms);
     }),
   ]);
+}
+
+/** Headless Chromium (Debian's, CHROMIUM_PATH or /usr/bin/chromium; never a downloaded one). */
+export async function launchChromium({ timeout } = {}) {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    ...(timeout === undefined ? {} : { timeout }),
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * Collects what a page reports as wrong: uncaught exceptions, console errors (failed loads are
+ * reported with their URL by the response listener instead), HTTP errors except /favicon.ico
+ * (the browser asks for it on its own; Trek has none). `origin`: only responses from there
+ * count. `badRequests: { statuses, under }`: that many answers with one of `statuses` on a path
+ * under `under` are expected (the test sends bad input on purpose) once announced with
+ * `expectBadRequest()`; `badRequestsLeft()` is how many announced ones have not happened.
+ */
+export function collectPageErrors(page, { origin, badRequests } = {}) {
+  const errors = [];
+  let expected = 0;
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) errors.push(`console: ${msg.text()}`);
+  });
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (origin !== undefined && url.origin !== origin) return;
+    if (badRequests && badRequests.statuses.includes(response.status()) && url.pathname.startsWith(badRequests.under) && expected > 0) {
+      expected -= 1;
+      return;
+    }
+    if (response.status() >= 400 && url.pathname !== '/favicon.ico') {
+      errors.push(`HTTP ${response.status()} for ${response.request().method()} ${response.url()}`);
+    }
+  });
+  return {
+    errors,
+    expectBadRequest: () => {
+      expected += 1;
+    },
+    badRequestsLeft: () => expected,
+  };
+}
+
+/**
+ * The owner opens the one-time login link in `page` (bounded by the page's default timeout);
+ * `ready()` waits for (and checks) what the app shows. Returns the `trek_session=…` cookie the
+ * browser then holds for `base`.
+ */
+export async function ownerBrowserLogin(page, base, loginUrl, ready, who = 'the browser') {
+  await page.goto(loginUrl);
+  await ready();
+  const session = (await page.context().cookies(base)).find((c) => c.name === 'trek_session');
+  assert(session, `${who} holds a trek_session cookie`);
+  return `trek_session=${session.value}`;
+}
+
+/** POST /api/ops/NAME with the owner's cookie; asserts a 2xx and returns the JSON answer. */
+export async function ownerOp(base, owner, name, input = {}, ms = WAIT_MS) {
+  const response = await fetch(`${base}/api/ops/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: owner },
+    body: JSON.stringify(input),
+    signal: AbortSignal.timeout(ms),
+  });
+  const body = await response.json().catch(() => null);
+  assert(response.ok, `${name} answered ${response.status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/**
+ * Stands in for the user's browser for programs that open one through browser_hook.mjs: a
+ * listener on 127.0.0.1:0 that receives every URL they open. `next()` resolves with the next URL
+ * not yet taken, `opened` with the first; `urls` holds them all.
+ */
+export async function startBrowserHook() {
+  const urls = [];
+  const waiters = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      urls.push(body);
+      res.writeHead(204).end();
+      waiters.splice(0).forEach((w) => w());
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  let taken = 0;
+  const next = async () => {
+    while (urls.length <= taken) await new Promise((resolve) => waiters.push(resolve));
+    return urls[taken++];
+  };
+  const opened = (async () => {
+    while (urls.length === 0) await new Promise((resolve) => waiters.push(resolve));
+    return urls[0];
+  })();
+  return { url: `http://127.0.0.1:${server.address().port}/open`, next, opened, urls, close: () => server.close() };
 }
 
 function cookieFrom(response, name) {

@@ -19,36 +19,15 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { WAIT_MS, Failure, assert, equal, parseArgs, stepper, withTimeout, toolJson } from './lib.mjs';
+import {
+  WAIT_MS, Failure, assert, equal, launchChromium, ownerBrowserLogin, parseArgs, startBrowserHook, stepper, withTimeout,
+  toolJson,
+} from './lib.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const { base, loginUrl } = parseArgs('mcp_remote.mjs');
 const { step, summary } = stepper();
 const AUTH_WAIT_MS = 30000;
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** A one-shot hook on 127.0.0.1:0 that receives the URL the "browser" was asked to open. */
-async function startBrowserHook() {
-  let deliver;
-  const opened = new Promise((resolve) => {
-    deliver = resolve;
-  });
-  const urls = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => {
-      body += c;
-    });
-    req.on('end', () => {
-      urls.push(body);
-      res.writeHead(204).end();
-      deliver(body);
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/open`, opened, urls, close: () => server.close() };
-}
 
 async function freePort() {
   const server = createServer();
@@ -106,23 +85,13 @@ function result(message, what) {
 }
 
 async function main() {
-  const browser = await step('launch headless Chromium (the user\'s browser and the owner\'s app window)', () => chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    timeout: WAIT_MS,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  }));
+  const browser = await step('launch headless Chromium (the user\'s browser and the owner\'s app window)', () =>
+    launchChromium({ timeout: WAIT_MS }));
   const ownerContext = await browser.newContext({ locale: 'en-GB' });
   const ownerPage = await ownerContext.newPage();
   ownerPage.setDefaultTimeout(WAIT_MS);
-  const owner = await step('owner logs in with the one-time link in the UI', async () => {
-    await ownerPage.goto(loginUrl, { timeout: WAIT_MS });
-    await ownerPage.waitForURL((u) => u.hash.startsWith('#/'));
-    const session = (await ownerContext.cookies(base)).find((c) => c.name === 'trek_session');
-    assert(session, 'the owner\'s browser holds a trek_session cookie');
-    return `trek_session=${session.value}`;
-  });
+  const owner = await step('owner logs in with the one-time link in the UI', () =>
+    ownerBrowserLogin(ownerPage, base, loginUrl, () => ownerPage.waitForURL((u) => u.hash.startsWith('#/')), 'the owner\'s browser'));
   const userPage = await (await browser.newContext({ locale: 'en-GB' })).newPage();
   userPage.setDefaultTimeout(WAIT_MS);
   const home = mkdtempSync(join(tmpdir(), 'trek-mcp-remote-'));

@@ -8,12 +8,11 @@
 // client_credentials token that calls an MCP tool; then revokes that connection in the page
 // and the client's next MCP call is refused. No console errors. Every wait is bounded.
 
-import { chromium } from 'playwright-core';
-
-import { WAIT_MS, assert, equal, ownerApi, ownerLogin, parseArgs, stepper, withTimeout } from './lib.mjs';
+import {
+  WAIT_MS, assert, equal, launchChromium, ownerApi, ownerLogin, parseArgs, stepper, withTimeout,
+} from './lib.mjs';
 
 const { base, loginUrl } = parseArgs('ui_connections.mjs');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const { step, summary } = stepper();
 const SECRET = /trekcs_[A-Za-z0-9_-]+/;
 
@@ -53,11 +52,7 @@ async function mcp(accessToken, method, params) {
   return { status: response.status, json, text };
 }
 
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const errors = [];
 let failed = false;
 try {

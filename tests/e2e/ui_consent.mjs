@@ -13,30 +13,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  WAIT_MS, Failure, assert, collectPageErrors, equal, launchChromium, ownerBrowserLogin, parseArgs, stepper,
+} from './lib.mjs';
 
-const WAIT_MS = 15000;
-const base = (process.argv[2] ?? process.env.TREK_BASE_URL ?? '').replace(/\/$/, '');
-const loginUrl = process.argv[3] ?? process.env.TREK_LOGIN_URL ?? '';
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const { base, loginUrl } = parseArgs('ui_consent.mjs');
+const { step, count: stepsStarted } = stepper();
 const outDir = fileURLToPath(new URL('../../target/e2e/', import.meta.url));
 
-if (!base || !loginUrl) {
-  console.error('usage: node ui_consent.mjs <base-url> <owner-login-url>');
-  process.exit(2);
-}
-
 // ---------- helpers ----------
-
-class Failure extends Error {}
-
-function assert(condition, message) {
-  if (!condition) throw new Failure(message);
-}
-
-function equal(actual, expected, what) {
-  assert(actual === expected, `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
 
 const b64url = (buf) => buf.toString('base64url');
 
@@ -44,20 +29,6 @@ function pkce() {
   const verifier = b64url(randomBytes(32));
   const challenge = b64url(createHash('sha256').update(verifier).digest());
   return { verifier, challenge };
-}
-
-let stepNo = 0;
-async function step(name, fn) {
-  stepNo += 1;
-  const started = Date.now();
-  try {
-    const result = await fn();
-    console.log(`PASS ${stepNo}. ${name} (${Date.now() - started} ms)`);
-    return result;
-  } catch (error) {
-    console.log(`FAIL ${stepNo}. ${name}: ${error instanceof Failure ? error.message : error?.stack ?? error}`);
-    throw error;
-  }
 }
 
 /** A tiny redirect target on 127.0.0.1:0 that records every query it receives. */
@@ -171,37 +142,21 @@ try {
   const callback = await startCallbackServer();
   cleanups.push(() => callback.close());
 
-  const browser = await step('launch headless Chromium', () => chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    timeout: WAIT_MS,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  }));
+  const browser = await step('launch headless Chromium', () => launchChromium({ timeout: WAIT_MS }));
   cleanups.push(() => browser.close());
 
   const ownerContext = await browser.newContext({ viewport: { width: 1100, height: 1000 } });
   const assistantContext = await browser.newContext();
   ownerPage = await ownerContext.newPage();
   ownerPage.setDefaultTimeout(WAIT_MS);
-  const pageErrors = [];
-  ownerPage.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-  ownerPage.on('console', (msg) => {
-    // Failed loads are reported (with their URL) by the response listener below.
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${msg.text()}`);
-  });
-  ownerPage.on('response', (response) => {
-    // The browser asks for /favicon.ico on its own; Trek has none to serve.
-    if (response.status() >= 400 && new URL(response.url()).pathname !== '/favicon.ico') {
-      pageErrors.push(`HTTP ${response.status()} for ${response.request().method()} ${response.url()}`);
-    }
-  });
+  const pageErrors = collectPageErrors(ownerPage).errors;
 
   // (a) The owner logs in with the one-time link and lands on the app page.
   await step('owner logs in with the one-time link and sees the landing page', async () => {
-    await ownerPage.goto(loginUrl, { timeout: WAIT_MS });
-    await ownerPage.locator('#status').waitFor({ state: 'visible' });
-    await ownerPage.locator('#connections').waitFor({ state: 'visible' });
+    await ownerBrowserLogin(ownerPage, base, loginUrl, async () => {
+      await ownerPage.locator('#status').waitFor({ state: 'visible' });
+      await ownerPage.locator('#connections').waitFor({ state: 'visible' });
+    });
     equal(new URL(ownerPage.url()).pathname, '/', 'page after login');
     assert((await ownerPage.locator('#mcp-url').textContent()).endsWith('/mcp'), 'MCP URL is shown');
     assert(await ownerPage.locator('#consents').isHidden(), 'no consent queue while nothing is pending');
@@ -326,7 +281,7 @@ try {
   console.log('PASS ui_consent: all steps passed');
 } catch (error) {
   exitCode = 1;
-  if (!(error instanceof Failure) && stepNo === 0) console.log(`FAIL setup: ${error?.stack ?? error}`);
+  if (!(error instanceof Failure) && stepsStarted() === 0) console.log(`FAIL setup: ${error?.stack ?? error}`);
   if (ownerPage) {
     const path = `${outDir}failure-owner.png`;
     await ownerPage.screenshot({ path, fullPage: true }).then(() => console.log(`     owner page at failure: ${path}`),

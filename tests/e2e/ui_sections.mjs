@@ -19,58 +19,23 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  Failure, assert, collectPageErrors, equalJson, launchChromium, ownerBrowserLogin, ownerOp as ownerOpAt, parseArgs,
+  stepper, until,
+} from './lib.mjs';
 
 const WAIT_MS = 10000;
 const LIVE_MS = 2000;
-const base = (process.argv[2] ?? process.env.TREK_BASE_URL ?? '').replace(/\/$/, '');
-const loginUrl = process.argv[3] ?? process.env.TREK_LOGIN_URL ?? '';
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const { base, loginUrl } = parseArgs('ui_sections.mjs');
+const { step, count: stepsStarted } = stepper();
 const outDir = fileURLToPath(new URL('../../target/e2e/', import.meta.url));
 const screensDir = `${outDir}screens/`;
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 // A 1×1 PNG answering map tile requests: the test never leaves 127.0.0.1.
 const TILE = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mPk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
-if (!base || !loginUrl) {
-  console.error('usage: node ui_sections.mjs <base-url> <owner-login-url>');
-  process.exit(2);
-}
-
-class Failure extends Error {}
-function assert(condition, message) {
-  if (!condition) throw new Failure(message);
-}
-function equal(actual, expected, what) {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  assert(a === e, `${what}: expected ${e}, got ${a}`);
-}
-let stepNo = 0;
-async function step(name, fn) {
-  stepNo += 1;
-  const started = Date.now();
-  try {
-    const result = await fn();
-    console.log(`PASS ${stepNo}. ${name} (${Date.now() - started} ms)`);
-    return result;
-  } catch (error) {
-    console.log(`FAIL ${stepNo}. ${name}: ${error instanceof Failure ? error.message : error?.stack ?? error}`);
-    throw error;
-  }
-}
-async function until(fn, ms, what) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const last = await fn();
-    if (last) return last;
-    if (Date.now() > deadline) throw new Failure(`${what} (not within ${ms} ms)`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const cleanups = [];
-const pageErrors = [];
+let pageErrors = [];
 let page = null;
 let exitCode = 0;
 const hardStop = setTimeout(() => {
@@ -80,47 +45,18 @@ const hardStop = setTimeout(() => {
 
 try {
   mkdirSync(screensDir, { recursive: true });
-  const browser = await step('launch headless Chromium', () => chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    timeout: WAIT_MS,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  }));
+  const browser = await step('launch headless Chromium', () => launchChromium({ timeout: WAIT_MS }));
   cleanups.push(() => browser.close());
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'en-GB' });
   await context.route('https://tile.openstreetmap.org/**', (route) => route.fulfill({ status: 200, contentType: 'image/png', body: TILE }));
   page = await context.newPage();
   page.setDefaultTimeout(WAIT_MS);
-  page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${msg.text()}`);
-  });
-  let expectedBadRequests = 0;
-  page.on('response', (response) => {
-    const url = new URL(response.url());
-    if (url.origin !== base) return;
-    if ([400, 409].includes(response.status()) && url.pathname.startsWith('/api/') && expectedBadRequests > 0) {
-      expectedBadRequests -= 1;
-      return;
-    }
-    if (response.status() >= 400 && url.pathname !== '/favicon.ico') {
-      pageErrors.push(`HTTP ${response.status()} for ${response.request().method()} ${response.url()}`);
-    }
-  });
+  // 400s and 409s are expected where the test sends bad input on purpose; anything else is a bug.
+  const watch = collectPageErrors(page, { origin: base, badRequests: { statuses: [400, 409], under: '/api/' } });
+  pageErrors = watch.errors;
 
   let cookie = '';
-  async function ownerOp(name, input = {}) {
-    const response = await fetch(`${base}/api/ops/${name}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie },
-      body: JSON.stringify(input),
-      signal: AbortSignal.timeout(WAIT_MS),
-    });
-    const body = await response.json().catch(() => null);
-    assert(response.ok, `${name} answered ${response.status}: ${JSON.stringify(body)}`);
-    return body;
-  }
+  const ownerOp = (name, input) => ownerOpAt(base, cookie, name, input, WAIT_MS);
   async function ownerGet(path) {
     const response = await fetch(`${base}${path}`, { headers: { cookie }, signal: AbortSignal.timeout(WAIT_MS) });
     assert(response.ok, `${path} answered ${response.status}`);
@@ -156,11 +92,7 @@ try {
   }
 
   await step('owner logs in', async () => {
-    await page.goto(loginUrl, { timeout: WAIT_MS });
-    await page.locator('#main-nav').waitFor({ state: 'visible' });
-    const session = (await context.cookies(base)).find((c) => c.name === 'trek_session');
-    assert(session, 'the browser holds a trek_session cookie');
-    cookie = `trek_session=${session.value}`;
+    cookie = await ownerBrowserLogin(page, base, loginUrl, () => page.locator('#main-nav').waitFor({ state: 'visible' }));
   });
 
   const trip = await step('a trip made outside the browser opens with every section', async () => {
@@ -185,13 +117,13 @@ try {
       await form.locator('button[type="submit"]').click();
       await section('members').locator('.member-row', { hasText: name }).waitFor();
     }
-    expectedBadRequests += 1;
+    watch.expectBadRequest();
     await form.locator('input[name="name"]').fill('alex');
     await form.locator('button[type="submit"]').click();
     await form.locator('[data-error-for="name"]', { hasText: 'exists already' }).waitFor();
     const { members } = await ownerOp('list_trip_members', { trip_id: trip.id });
-    equal(members.map((m) => m.name), ['You', 'Alex', 'Sam'], 'stored members');
-    equal((await ownerOp('list_companions')).companions.map((c) => c.name), ['Alex', 'Sam'], 'stored profiles');
+    equalJson(members.map((m) => m.name), ['You', 'Alex', 'Sam'], 'stored members');
+    equalJson((await ownerOp('list_companions')).companions.map((c) => c.name), ['Alex', 'Sam'], 'stored profiles');
   });
 
   await step('places: create two (one with a bad latitude first), edit one; the map shows both, unplanned highlighted', async () => {
@@ -199,7 +131,7 @@ try {
     await page.locator('#place-name').fill('Hotel Bellevue');
     await page.locator('#place-lat').fill('146.5');
     await page.locator('#place-lng').fill('7.9');
-    expectedBadRequests += 1;
+    watch.expectBadRequest();
     await form.locator('button[type="submit"]').click();
     await form.locator('[data-error-for="lat"]').waitFor();
     await page.locator('#place-lat').fill('46.5');
@@ -218,10 +150,10 @@ try {
     await editor.locator('input[name="name"]').press('Enter');
     await page.locator('#place-list .place', { hasText: 'Top of Europe' }).waitFor();
     const stored = (await summary()).places.find((p) => p.name === 'Jungfraujoch, Top of Europe');
-    equal([stored?.phone, stored?.lat], ['+41 33 828 72 33', 46.547], 'stored place');
+    equalJson([stored?.phone, stored?.lat], ['+41 33 828 72 33', 46.547], 'stored place');
     await until(async () => (await page.locator('#trip-map .pin').count()) === 2, WAIT_MS, 'two markers');
-    equal(await page.locator('#trip-map .pin.unassigned').count(), 2, 'both unplanned markers highlighted');
-    equal(await page.locator('#trip-map .leaflet-marker-icon[title="Hotel Bellevue"]').count(), 1, 'marker named');
+    equalJson(await page.locator('#trip-map .pin.unassigned').count(), 2, 'both unplanned markers highlighted');
+    equalJson(await page.locator('#trip-map .leaflet-marker-icon[title="Hotel Bellevue"]').count(), 1, 'marker named');
   });
 
   await step('itinerary: day title and notes are edited; Escape closes an editor', async () => {
@@ -236,7 +168,7 @@ try {
     await day1.locator('form.day-editor button[type="submit"]').click();
     await day1.locator('h3', { hasText: 'Arrival in Interlaken' }).waitFor();
     const { days } = await summary();
-    equal([days[0].title, days[0].notes], ['Arrival in Interlaken', 'Swiss Travel Pass from the station'], 'stored day');
+    equalJson([days[0].title, days[0].notes], ['Arrival in Interlaken', 'Swiss Travel Pass from the station'], 'stored day');
   });
 
   await step('bookings: a reservation is added, confirmed, edited and cancelled', async () => {
@@ -253,7 +185,7 @@ try {
     await row.locator('button', { hasText: 'Confirm' }).click();
     await row.locator('.status-tag', { hasText: 'confirmed' }).waitFor();
     let stored = (await summary()).reservations[0];
-    equal([stored.type, stored.time, stored.confirmation_number, stored.price, stored.status], ['train', '08:12', 'SBB-4411', '64.80', 'confirmed'], 'stored reservation');
+    equalJson([stored.type, stored.time, stored.confirmation_number, stored.price, stored.status], ['train', '08:12', 'SBB-4411', '64.80', 'confirmed'], 'stored reservation');
     await row.locator('button', { hasText: 'Edit' }).click();
     await row.locator('input[name="location"]').fill('Zürich HB, platform 31');
     await row.locator('form button[type="submit"]').click();
@@ -261,7 +193,7 @@ try {
     await row.locator('button', { hasText: 'Cancel booking' }).click();
     await row.locator('.status-tag', { hasText: 'cancelled' }).waitFor();
     stored = (await summary()).reservations[0];
-    equal([stored.location, stored.status], ['Zürich HB, platform 31', 'cancelled'], 'stored after edit and cancel');
+    equalJson([stored.location, stored.status], ['Zürich HB, platform 31', 'cancelled'], 'stored after edit and cancel');
   });
 
   await step('bookings: a stay is added and shows on its nights in the itinerary', async () => {
@@ -273,17 +205,17 @@ try {
     await form.locator('button[type="submit"]').click();
     await page.locator('#stay-list .stay', { hasText: '2 nights' }).waitFor();
     const stays = (await summary()).accommodations;
-    equal(stays.map((s) => [s.place_name, s.check_in]), [['Hotel Bellevue', '15:00']], 'stored stay');
+    equalJson(stays.map((s) => [s.place_name, s.check_in]), [['Hotel Bellevue', '15:00']], 'stored stay');
     await page.locator('.day').nth(0).locator('.day-stay', { hasText: 'Hotel Bellevue' }).waitFor();
     await page.locator('.day').nth(1).locator('.day-stay', { hasText: 'Hotel Bellevue' }).waitFor();
-    equal(await page.locator('.day').nth(2).locator('.day-stay').count(), 0, 'no stay on the check-out night');
+    equalJson(await page.locator('.day').nth(2).locator('.day-stay').count(), 0, 'no stay on the check-out night');
   });
 
   await step('budget: a bad amount is refused beside its field; an expense is split, paid, settled and charted', async () => {
     const form = await panel('new-expense');
     await form.locator('input[name="name"]').fill('Fondue dinner');
     await form.locator('input[name="total_price"]').fill('ninety');
-    expectedBadRequests += 1;
+    watch.expectBadRequest();
     await form.locator('button[type="submit"]').click();
     await form.locator('[data-error-for="total_price"]').waitFor();
     await form.locator('input[name="total_price"]').fill('90.00');
@@ -299,12 +231,12 @@ try {
     await row.locator('.share', { hasText: 'Alex' }).locator('input').check();
     await row.locator('.share.paid', { hasText: 'Alex' }).waitFor();
     const item = (await summary()).budget.items[0];
-    equal(item.members.map((m) => [m.name, m.share, m.paid]).sort(), [['Alex', '30.00', true], ['Sam', '30.00', false], ['You', '30.00', false]], 'stored split');
+    equalJson(item.members.map((m) => [m.name, m.share, m.paid]).sort(), [['Alex', '30.00', true], ['Sam', '30.00', false], ['You', '30.00', false]], 'stored split');
     await section('budget').locator('.transfers li', { hasText: 'Sam pays You' }).waitFor();
-    equal(await section('budget').locator('.table tbody tr').count(), 3, 'per-person rows');
-    equal(await section('budget').locator('svg.chart rect').count(), 1, 'one bar (Food)');
+    equalJson(await section('budget').locator('.table tbody tr').count(), 3, 'per-person rows');
+    equalJson(await section('budget').locator('svg.chart rect').count(), 1, 'one bar (Food)');
     const { transfers } = await ownerOp('get_budget_settlement', { trip_id: trip.id });
-    equal(transfers.map((x) => [x.from_name, x.to_name, x.amount]), [['Sam', 'You', '30.00']], 'stored settlement');
+    equalJson(transfers.map((x) => [x.from_name, x.to_name, x.amount]), [['Sam', 'You', '30.00']], 'stored settlement');
   });
 
   await step('packing: a bag and an item are added; the item is checked and edited', async () => {
@@ -327,7 +259,7 @@ try {
     await row.locator('form input[name="name"]').press('Enter');
     await page.locator('#packing-list .check-item', { hasText: 'Merino socks' }).waitFor();
     const item = (await summary()).packing.items[0];
-    equal([item.name, item.quantity, item.category, item.bag_name, item.checked], ['Merino socks', 3, 'Clothes', 'Carry-on', true], 'stored item');
+    equalJson([item.name, item.quantity, item.category, item.bag_name, item.checked], ['Merino socks', 3, 'Clothes', 'Carry-on', true], 'stored item');
   });
 
   await step('to-dos: one is added, checked and edited', async () => {
@@ -345,7 +277,7 @@ try {
     await row.locator('form button[type="submit"]').click();
     await row.locator('.tag', { hasText: 'due' }).waitFor();
     const todo = (await summary()).todos.items[0];
-    equal([todo.name, todo.priority, todo.assigned_user_name, todo.checked, todo.due_date], ['Buy Swiss Travel Pass', 'high', 'Alex', true, '2031-06-20'], 'stored to-do');
+    equalJson([todo.name, todo.priority, todo.assigned_user_name, todo.checked, todo.due_date], ['Buy Swiss Travel Pass', 'high', 'Alex', true, '2031-06-20'], 'stored to-do');
   });
 
   await step('collab notes: a pinned note is added, then unpinned', async () => {
@@ -359,7 +291,7 @@ try {
     await card.locator('button', { hasText: 'Unpin' }).click();
     await card.locator('button[aria-label="Pin Rainy-day plan"]').waitFor();
     const note = (await summary()).collab_notes[0];
-    equal([note.title, note.pinned], ['Rainy-day plan', false], 'stored note');
+    equalJson([note.title, note.pinned], ['Rainy-day plan', false], 'stored note');
   });
 
   await step('changes made outside the browser appear within 2 s in every section, without a reload', async () => {
@@ -384,14 +316,14 @@ try {
       await page.locator(list, { hasText: text }).waitFor({ timeout: LIVE_MS });
       times.push(Date.now() - started);
     }
-    equal(await page.evaluate(() => window.__noReload), marker, 'the page was not reloaded');
+    equalJson(await page.evaluate(() => window.__noReload), marker, 'the page was not reloaded');
     console.log(`     shown after ${times.join(', ')} ms`);
   });
 
   await step('trip page: axe finds no serious or critical violations; screenshots light and dark', async () => {
     const minor = await axe('trip page');
     assert(!/\bnull\b|undefined/.test(await page.locator('#view-trip').innerText()), 'no "null" or "undefined" shown on the trip page');
-    equal(await page.locator('details[data-panel="new-reservation"] input[name="title"]').inputValue(), '', 'a new-item form is cleared after adding');
+    equalJson(await page.locator('details[data-panel="new-reservation"] input[name="title"]').inputValue(), '', 'a new-item form is cleared after adding');
     await screens('trip');
     console.log(`     ${minor} minor/moderate axe findings`);
   });
@@ -421,7 +353,7 @@ try {
     assert(await page.locator('#pw-current-field').isVisible(), 'changing now asks for the current password');
     const login = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ password: 'a long enough password' }), signal: AbortSignal.timeout(WAIT_MS) });
-    equal(login.status, 204, 'password login');
+    equalJson(login.status, 204, 'password login');
   });
 
   await step('settings: back up now lists a new backup with the command that restores it', async () => {
@@ -433,7 +365,7 @@ try {
     const command = await row.locator('.restore-command').textContent();
     const { backups } = await ownerGet('/api/backups');
     const manual = backups.filter((b) => b.kind === 'manual');
-    equal(manual.length, 1, 'one manual backup stored');
+    equalJson(manual.length, 1, 'one manual backup stored');
     assert(command.includes('db restore') && command.includes(manual[0].path), `restore command: ${command}`);
     assert((await page.locator('#settings-data-dir').textContent()).length > 1, 'data folder shown');
   });
@@ -448,11 +380,11 @@ try {
     await page.locator('#import-form button[type="submit"]').click();
     await page.locator('#import-form [data-error-for="file"]', { hasText: 'choose' }).waitFor();
     await page.locator('#import-file').setInputFiles(path);
-    expectedBadRequests += 1;
+    watch.expectBadRequest();
     await page.locator('#import-form button[type="submit"]').click();
     const error = page.locator('#import-form [data-error-for="file"]');
     await error.filter({ hasNotText: 'choose' }).waitFor();
-    equal((await ownerOp('list_trips', { include_archived: true })).trips.length, 1, 'nothing imported twice');
+    equalJson((await ownerOp('list_trips', { include_archived: true })).trips.length, 1, 'nothing imported twice');
   });
 
   await step('settings, connections and trips list: axe finds no serious or critical violations; screenshots', async () => {
@@ -471,14 +403,14 @@ try {
   });
 
   await step('no script errors, no unexpected HTTP errors, no missing strings', async () => {
-    equal(expectedBadRequests, 0, 'every expected 400 happened');
-    equal(await page.evaluate(() => [...window.__trekMissingStrings]), [], 'missing i18n keys');
+    equalJson(watch.badRequestsLeft(), 0, 'every expected 400 happened');
+    equalJson(await page.evaluate(() => [...window.__trekMissingStrings]), [], 'missing i18n keys');
     assert(pageErrors.length === 0, pageErrors.join('\n'));
   });
   console.log('PASS ui_sections: all steps passed');
 } catch (error) {
   exitCode = 1;
-  if (!(error instanceof Failure) && stepNo === 0) console.log(`FAIL setup: ${error?.stack ?? error}`);
+  if (!(error instanceof Failure) && stepsStarted() === 0) console.log(`FAIL setup: ${error?.stack ?? error}`);
   if (pageErrors.length) console.log(`     page errors so far:\n     ${pageErrors.join('\n     ')}`);
   if (page) {
     const path = `${outDir}failure-sections.png`;

@@ -14,59 +14,16 @@
 
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  Failure, assert, collectPageErrors, equalJson, launchChromium, ownerBrowserLogin, ownerOp as ownerOpAt, parseArgs,
+  stepper, until,
+} from './lib.mjs';
 
 const WAIT_MS = 10000;
 const LIVE_MS = 2000;
-const base = (process.argv[2] ?? process.env.TREK_BASE_URL ?? '').replace(/\/$/, '');
-const loginUrl = process.argv[3] ?? process.env.TREK_LOGIN_URL ?? '';
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const { base, loginUrl } = parseArgs('ui_trips.mjs');
+const { step, count: stepsStarted } = stepper();
 const outDir = fileURLToPath(new URL('../../target/e2e/', import.meta.url));
-
-if (!base || !loginUrl) {
-  console.error('usage: node ui_trips.mjs <base-url> <owner-login-url>');
-  process.exit(2);
-}
-
-// ---------- helpers ----------
-
-class Failure extends Error {}
-
-function assert(condition, message) {
-  if (!condition) throw new Failure(message);
-}
-
-function equal(actual, expected, what) {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  assert(a === e, `${what}: expected ${e}, got ${a}`);
-}
-
-let stepNo = 0;
-async function step(name, fn) {
-  stepNo += 1;
-  const started = Date.now();
-  try {
-    const result = await fn();
-    console.log(`PASS ${stepNo}. ${name} (${Date.now() - started} ms)`);
-    return result;
-  } catch (error) {
-    console.log(`FAIL ${stepNo}. ${name}: ${error instanceof Failure ? error.message : error?.stack ?? error}`);
-    throw error;
-  }
-}
-
-/** Polls `fn` until it returns a truthy value or `ms` pass. */
-async function until(fn, ms, what) {
-  const deadline = Date.now() + ms;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last) return last;
-    if (Date.now() > deadline) throw new Failure(`${what} (not within ${ms} ms)`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 // ---------- the run ----------
 
@@ -80,78 +37,45 @@ const hardStop = setTimeout(() => {
 
 try {
   mkdirSync(outDir, { recursive: true });
-  const browser = await step('launch headless Chromium', () => chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    timeout: WAIT_MS,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  }));
+  const browser = await step('launch headless Chromium', () => launchChromium({ timeout: WAIT_MS }));
   cleanups.push(() => browser.close());
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'en-GB' });
   page = await context.newPage();
   page.setDefaultTimeout(WAIT_MS);
-  const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${msg.text()}`);
-  });
   // 400s are expected where the test sends bad input on purpose; anything else is a bug.
-  let expectedBadRequests = 0;
-  page.on('response', (response) => {
-    const path = new URL(response.url()).pathname;
-    if (response.status() === 400 && path.startsWith('/api/ops/') && expectedBadRequests > 0) {
-      expectedBadRequests -= 1;
-      return;
-    }
-    if (response.status() >= 400 && path !== '/favicon.ico') {
-      pageErrors.push(`HTTP ${response.status()} for ${response.request().method()} ${response.url()}`);
-    }
-  });
+  const watch = collectPageErrors(page, { badRequests: { statuses: [400], under: '/api/ops/' } });
+  const pageErrors = watch.errors;
 
   /** The owner's API, from Node (outside the browser), with the browser's session cookie. */
   let cookie = '';
-  async function ownerOp(name, input) {
-    const response = await fetch(`${base}/api/ops/${name}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie },
-      body: JSON.stringify(input),
-      signal: AbortSignal.timeout(WAIT_MS),
-    });
-    const body = await response.json().catch(() => null);
-    assert(response.ok, `${name} answered ${response.status}: ${JSON.stringify(body)}`);
-    return body;
-  }
+  const ownerOp = (name, input) => ownerOpAt(base, cookie, name, input, WAIT_MS);
 
   await step('owner logs in; a fresh install lands on Connections, the nav leads to Trips', async () => {
-    await page.goto(loginUrl, { timeout: WAIT_MS });
-    await page.locator('#status').waitFor({ state: 'visible' });
-    await page.waitForURL((u) => u.hash === '#/connections');
-    await page.locator('#main-nav a[data-nav="trips"]').click();
-    await page.waitForURL((u) => u.hash === '#/trips');
-    await page.locator('#trip-list .empty', { hasText: 'No upcoming trips' }).waitFor();
-    assert(await page.locator('#view-connections').isHidden(), 'Connections view hidden on #/trips');
-    equal(await page.locator('#main-nav a[aria-current="page"]').getAttribute('data-nav'), 'trips', 'current nav item');
-    const cookies = await context.cookies(base);
-    const session = cookies.find((c) => c.name === 'trek_session');
-    assert(session, 'the browser holds a trek_session cookie');
-    cookie = `trek_session=${session.value}`;
+    cookie = await ownerBrowserLogin(page, base, loginUrl, async () => {
+      await page.locator('#status').waitFor({ state: 'visible' });
+      await page.waitForURL((u) => u.hash === '#/connections');
+      await page.locator('#main-nav a[data-nav="trips"]').click();
+      await page.waitForURL((u) => u.hash === '#/trips');
+      await page.locator('#trip-list .empty', { hasText: 'No upcoming trips' }).waitFor();
+      assert(await page.locator('#view-connections').isHidden(), 'Connections view hidden on #/trips');
+      equalJson(await page.locator('#main-nav a[aria-current="page"]').getAttribute('data-nav'), 'trips', 'current nav item');
+    });
   });
 
   const form = page.locator('#new-trip');
   await step('create trip: an empty title is refused with an error on the title field', async () => {
-    expectedBadRequests += 1;
+    watch.expectBadRequest();
     await form.locator('button[type="submit"]').click();
     const error = form.locator('[data-error-for="title"]');
     await error.waitFor();
     assert((await error.textContent()).includes('title'), `title error names the field: ${await error.textContent()}`);
-    equal(await page.locator('#trip-title-input').getAttribute('aria-invalid'), 'true', 'title marked invalid');
+    equalJson(await page.locator('#trip-title-input').getAttribute('aria-invalid'), 'true', 'title marked invalid');
     assert(await page.locator('#trip-title-input').evaluate((el) => el === document.activeElement), 'focus on the title field');
   });
 
   await step('create trip: a last day before the first is refused on the last-day field', async () => {
-    expectedBadRequests += 1;
+    watch.expectBadRequest();
     await page.locator('#trip-title-input').fill('Kyoto in spring');
     await page.locator('#trip-start').fill('2031-04-03');
     await page.locator('#trip-end').fill('2031-04-01');
@@ -161,7 +85,7 @@ try {
     await error.waitFor();
     const text = await error.textContent();
     assert(text.includes('end_date') && text.includes('on or after'), `end_date error: ${text}`);
-    equal(await form.locator('[data-error-for="title"]').count(), 0, 'the old title error is gone');
+    equalJson(await form.locator('[data-error-for="title"]').count(), 0, 'the old title error is gone');
   });
 
   const tripId = await step('create trip with a date range: the trip page opens with its 3 days', async () => {
@@ -173,7 +97,7 @@ try {
     await page.locator('#trip-title', { hasText: 'Kyoto in spring' }).waitFor();
     await until(async () => (await page.locator('.day').count()) === 3, WAIT_MS, 'three days shown');
     const titles = await page.locator('.day h3').allTextContents();
-    equal(titles, ['Day 1', 'Day 2', 'Day 3'], 'day headings');
+    equalJson(titles, ['Day 1', 'Day 2', 'Day 3'], 'day headings');
     assert((await page.locator('.trip-meta').textContent()).includes('JPY'), 'currency in the header');
     assert((await page.locator('.members').textContent()).includes('owner'), 'the owner is listed as a member');
     assert((await page.title()).startsWith('Kyoto in spring'), `page title ${await page.title()}`);
@@ -183,7 +107,7 @@ try {
 
   const placeForm = page.locator('#new-place');
   await step('create place: a latitude out of range is refused on the latitude field', async () => {
-    expectedBadRequests += 1;
+    watch.expectBadRequest();
     await page.locator('#place-name').fill('Fushimi Inari Taisha');
     await page.locator('#place-lat').fill('134.9671');
     await page.locator('#place-lng').fill('135.7727');
@@ -199,14 +123,14 @@ try {
     await page.locator('#place-address').fill('68 Fukakusa Yabunouchicho, Kyoto');
     await placeForm.locator('button[type="submit"]').click();
     await page.locator('#place-list .place.unassigned', { hasText: 'Fushimi Inari Taisha' }).waitFor();
-    equal(await page.locator('#place-name').inputValue(), '', 'the form is cleared');
+    equalJson(await page.locator('#place-name').inputValue(), '', 'the form is cleared');
     await page.locator('#place-name').fill('Nishiki Market');
     await page.locator('#place-category').selectOption({ label: '🛍️ Shopping' });
     await placeForm.locator('button[type="submit"]').click();
     await page.locator('#place-list .place.unassigned', { hasText: 'Nishiki Market' }).waitFor();
     const summary = await ownerOp('get_trip_summary', { trip_id: tripId });
     const fushimi = summary.places.find((p) => p.name === 'Fushimi Inari Taisha');
-    equal([fushimi.lat, fushimi.lng, fushimi.category], [34.9671, 135.7727, 'Sight'], 'stored place');
+    equalJson([fushimi.lat, fushimi.lng, fushimi.category], [34.9671, 135.7727, 'Sight'], 'stored place');
     return Object.fromEntries(summary.places.map((p) => [p.name, p.id]));
   });
 
@@ -219,7 +143,7 @@ try {
       await day(1).locator('.add-stop button').click();
       await day(1).locator('.stop', { hasText: name }).waitFor();
     }
-    equal(await stopNames(1), ['Fushimi Inari Taisha', 'Nishiki Market'], 'day 1 order');
+    equalJson(await stopNames(1), ['Fushimi Inari Taisha', 'Nishiki Market'], 'day 1 order');
     await until(async () => (await page.locator('#place-list .place.unassigned').count()) === 0, WAIT_MS,
       'no place is highlighted as unplanned');
   });
@@ -229,7 +153,7 @@ try {
     await stop.locator('.time-btn').click();
     const start = stop.locator('input[name="start_time"]');
     assert(await start.evaluate((el) => el === document.activeElement), 'the editor focuses the start time');
-    expectedBadRequests += 1;
+    watch.expectBadRequest();
     await start.fill('25:00');
     await stop.locator('button[type="submit"]').click();
     await stop.locator('[data-error-for="start_time"]', { hasText: 'HH:MM' }).waitFor();
@@ -263,10 +187,10 @@ try {
     await until(async () => (await stopNames(1))[0] === 'Nishiki Market', WAIT_MS, 'Nishiki first on day 1');
     const focused = await page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
     // "Up" is disabled on the first stop, so focus moves to its "down" button.
-    equal(focused, 'Move Nishiki Market down', 'focus stays on the moved stop');
+    equalJson(focused, 'Move Nishiki Market down', 'focus stays on the moved stop');
     const summary = await ownerOp('get_trip_summary', { trip_id: tripId });
-    equal(summary.days[0].assignments.map((a) => a.place_name), ['Nishiki Market', 'Fushimi Inari Taisha'], 'stored order');
-    equal(summary.days[0].day_notes.map((n) => [n.text, n.time, n.icon]),
+    equalJson(summary.days[0].assignments.map((a) => a.place_name), ['Nishiki Market', 'Fushimi Inari Taisha'], 'stored order');
+    equalJson(summary.days[0].day_notes.map((n) => [n.text, n.time, n.icon]),
       [['Leave by 5:30 to beat the crowds', '06:00', '⏰']], 'stored note');
   });
 
@@ -276,7 +200,7 @@ try {
     await stop.locator('select[name="new_day_id"]').selectOption({ index: 0 });
     await stop.locator('button[type="submit"]', { hasText: 'Move' }).click();
     await day(2).locator('.stop', { hasText: 'Fushimi' }).waitFor();
-    equal(await stopNames(1), ['Nishiki Market'], 'day 1 after the move');
+    equalJson(await stopNames(1), ['Nishiki Market'], 'day 1 after the move');
     assert((await day(2).locator('.time-btn').textContent()).includes('09:00'), 'the time moved with it');
   });
 
@@ -301,7 +225,7 @@ try {
     await page.locator('#trip-title', { hasText: 'Kyoto and Nara' }).waitFor({ timeout: LIVE_MS });
     await ownerOp('create_place', { trip_id: tripId, name: 'Arashiyama Bamboo Grove', category_id: 8, address: 'Sagaogurayama, Ukyo Ward, Kyoto' });
     await page.locator('#place-list .place.unassigned', { hasText: 'Arashiyama' }).waitFor({ timeout: LIVE_MS });
-    equal(await page.evaluate(() => window.__noReload), marker, 'the page was not reloaded');
+    equalJson(await page.evaluate(() => window.__noReload), marker, 'the page was not reloaded');
     console.log(`     new place shown ${shownAfter} ms after the API call; all four changes in ${Date.now() - started} ms`);
   });
 
@@ -325,10 +249,10 @@ try {
     await editor.locator('button[type="submit"]').click();
     await page.locator('#trip-title', { hasText: 'Kyoto, Nara and Osaka' }).waitFor();
     await editor.waitFor({ state: 'detached' });
-    equal(await page.locator('.day').count(), 3, 'days kept');
+    equalJson(await page.locator('.day').count(), 3, 'days kept');
     assert(!(await page.locator('#trip-head').textContent()).includes('null'), 'no "null" in the header');
     const { trip } = await ownerOp('get_trip_summary', { trip_id: tripId });
-    equal([trip.title, trip.description, trip.start_date, trip.end_date], ['Kyoto, Nara and Osaka', null, '2031-04-01', '2031-04-03'], 'stored trip');
+    equalJson([trip.title, trip.description, trip.start_date, trip.end_date], ['Kyoto, Nara and Osaka', null, '2031-04-01', '2031-04-03'], 'stored trip');
   });
 
   await step('screenshot of the trip page', async () => {
@@ -342,23 +266,23 @@ try {
   await step('delete the trip: the first click only arms the button, the second deletes', async () => {
     const button = page.locator('#trip-head button.danger');
     await button.click();
-    equal((await button.textContent()).trim(), 'Click again to delete', 'armed label');
-    equal((await ownerOp('list_trips', {})).trips.length, 2, 'nothing deleted after one click');
+    equalJson((await button.textContent()).trim(), 'Click again to delete', 'armed label');
+    equalJson((await ownerOp('list_trips', {})).trips.length, 2, 'nothing deleted after one click');
     await button.click();
     await page.waitForURL((u) => u.hash === '#/trips');
     await page.locator('#trip-list .trip-link', { hasText: 'Lisbon weekend' }).waitFor();
-    equal(await page.locator('#trip-list .trip-link', { hasText: 'Kyoto' }).count(), 0, 'deleted trip gone from the list');
-    equal((await ownerOp('list_trips', {})).trips.map((t) => t.title), ['Lisbon weekend'], 'stored trips');
+    equalJson(await page.locator('#trip-list .trip-link', { hasText: 'Kyoto' }).count(), 0, 'deleted trip gone from the list');
+    equalJson((await ownerOp('list_trips', {})).trips.map((t) => t.title), ['Lisbon weekend'], 'stored trips');
   });
 
   await step('page logged no script errors (CSP, exceptions) and no unexpected HTTP errors', async () => {
-    equal(expectedBadRequests, 0, 'every expected 400 happened');
+    equalJson(watch.badRequestsLeft(), 0, 'every expected 400 happened');
     assert(pageErrors.length === 0, pageErrors.join('\n'));
   });
   console.log('PASS ui_trips: all steps passed');
 } catch (error) {
   exitCode = 1;
-  if (!(error instanceof Failure) && stepNo === 0) console.log(`FAIL setup: ${error?.stack ?? error}`);
+  if (!(error instanceof Failure) && stepsStarted() === 0) console.log(`FAIL setup: ${error?.stack ?? error}`);
   if (page) {
     const path = `${outDir}failure-trips.png`;
     await page.screenshot({ path, fullPage: true }).then(() => console.log(`     page at failure: ${path}`), () => {});
