@@ -9,12 +9,12 @@
 // and the client's next MCP call is refused. No console errors. Every wait is bounded.
 
 import {
-  WAIT_MS, assert, equal, launchChromium, ownerApi, ownerLogin, parseArgs, stepper, withTimeout,
+  WAIT_MS, assert, collectPageErrors, equal, launchChromium, ownerApi, ownerLogin, parseArgs, stepper, withTimeout,
 } from './lib.mjs';
 
 const { base, loginUrl } = parseArgs('ui_connections.mjs');
 const { step, summary } = stepper();
-const SECRET = /trekcs_[A-Za-z0-9_-]+/;
+const SECRET = /^trekcs_[A-Za-z0-9_-]+$/;
 
 /** POST /oauth/token with client_secret_basic; returns { status, json }. */
 async function token(clientId, secret, form) {
@@ -39,8 +39,23 @@ async function mcp(accessToken, method, params) {
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
       'mcp-protocol-version': '2026-07-28',
+      // 2026-07-28 repeats the method and the tool name as headers.
+      'mcp-method': method,
+      ...(params?.name ? { 'mcp-name': params.name } : {}),
     },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method,
+      params: {
+        ...params,
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+          'io.modelcontextprotocol/clientCapabilities': {},
+          'io.modelcontextprotocol/clientInfo': { name: 'trek-ui-connections', version: '1' },
+        },
+      },
+    }),
     signal: AbortSignal.timeout(WAIT_MS),
   });
   const text = await response.text();
@@ -53,29 +68,43 @@ async function mcp(accessToken, method, params) {
 }
 
 const browser = await launchChromium();
-const errors = [];
 let failed = false;
 try {
   const context = await browser.newContext();
   const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const { errors } = collectPageErrors(page, { origin: base });
   page.setDefaultTimeout(WAIT_MS);
   const owner = await step('owner logs in with the one-time link', () => ownerLogin(loginUrl));
   await step('the page opens logged in', async () => {
     const [name, value] = owner.split('=');
     await context.addCookies([{ name, value, url: base }]);
     await page.goto(`${base}/#/connections`);
-    await page.locator('#new-client').waitFor();
+    await page.locator('#client-list li').first().waitFor();
   });
 
+  /** The client_secret row of the secret box just shown. */
+  const shownSecret = async () => {
+    const row = page.locator('#secret-slot .secret-row', { has: page.locator('.secret-name', { hasText: /^client_secret$/ }) });
+    const secret = (await row.locator('.secret-value').textContent()).trim();
+    assert(SECRET.test(secret), `not a client secret: ${secret}`);
+    return secret;
+  };
+
+  /** The "New client" panel is collapsed until opened. */
+  const openNewClient = async () => {
+    const form = page.locator('#new-client');
+    if (!(await form.isVisible())) await page.locator('summary', { hasText: 'New client' }).click();
+    await form.waitFor();
+  };
+
   const preset = await step('a client from the Cursor preset shows its secret once', async () => {
+    await openNewClient();
     await page.selectOption('#client-preset', 'cursor');
     await page.fill('#client-name', 'Cursor on this laptop');
     await page.locator('#new-client button[type="submit"]').click();
     const slot = page.locator('#secret-slot');
-    await slot.getByText(SECRET).first().waitFor();
-    const secret = (await slot.textContent()).match(SECRET)[0];
+    await slot.locator('.secret-value').first().waitFor();
+    const secret = await shownSecret();
     const clients = await ownerApi(base, owner, 'GET', '/api/oauth/clients');
     const created = clients.json.find((c) => c.name === 'Cursor on this laptop');
     assert(created, `the new client is not listed: ${clients.text}`);
@@ -101,6 +130,7 @@ try {
   });
 
   const machine = await step('a machine client hides redirect URIs and shows its secret', async () => {
+    await openNewClient();
     await page.check('#client-machine');
     assert(await page.locator('#client-redirects-field').isHidden(), 'redirect URIs still shown for a machine client');
     assert(await page.locator('#client-preset').isDisabled(), 'preset still selectable for a machine client');
@@ -108,7 +138,7 @@ try {
     await page.locator('#new-client button[type="submit"]').click();
     const slot = page.locator('#secret-slot');
     await slot.getByText('nightly script').waitFor();
-    const secret = (await slot.textContent()).match(SECRET)[0];
+    const secret = await shownSecret();
     const clients = await ownerApi(base, owner, 'GET', '/api/oauth/clients');
     const created = clients.json.find((c) => c.name === 'nightly script');
     equal(created?.kind, 'machine', 'kind of the machine client');
@@ -141,8 +171,8 @@ try {
     equal(call.status, 401, 'MCP call with the revoked token');
   });
 
-  await step('no console errors', async () => {
-    equal(errors.length, 0, `console errors: ${errors.join(' | ')}`);
+  await step('no script errors and no failed requests', async () => {
+    equal(errors.length, 0, `errors: ${errors.join(' | ')}`);
   });
 } catch {
   failed = true;
