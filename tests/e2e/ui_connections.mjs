@@ -5,8 +5,9 @@
 // The owner creates a client from a preset and sees its secret exactly once (gone after a
 // reload; the secret authenticates the client at the token endpoint, a wrong one does not);
 // creates a machine client (the redirect URIs field hides), whose secret gets a
-// client_credentials token that calls an MCP tool; then revokes that connection in the page
-// and the client's next MCP call is refused. No console errors. Every wait is bounded.
+// client_credentials token that calls MCP tools — a trip it creates appears in the open trips
+// page within 2 s, without a reload; then revokes that connection in the page and the
+// client's next MCP call is refused. No console errors. Every wait is bounded.
 
 import {
   WAIT_MS, assert, collectPageErrors, equal, launchChromium, ownerApi, ownerLogin, parseArgs, stepper, withTimeout,
@@ -153,6 +154,19 @@ try {
     equal(call.status, 200, `tools/call list_trips (${call.text.slice(0, 200)})`);
     assert(call.json?.result && !call.json.result.isError, `list_trips failed: ${call.text.slice(0, 300)}`);
     return issued.json.access_token;
+  });
+
+  await step('a trip the machine client creates over MCP appears in the open trips page without a reload', async () => {
+    await page.goto(`${base}/#/trips`);
+    await page.locator('main').getByRole('heading').first().waitFor();
+    const navigations = [];
+    page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations.push(frame.url()); });
+    const call = await mcp(accessToken, 'tools/call', { name: 'create_trip', arguments: { title: 'Planned over MCP' } });
+    assert(call.json?.result && !call.json.result.isError, `create_trip failed: ${call.text.slice(0, 300)}`);
+    await page.getByText('Planned over MCP').first().waitFor({ timeout: 2000 });
+    equal(navigations.length, 0, `the page reloaded or navigated (${navigations.join(', ')})`);
+    await page.goto(`${base}/#/connections`);
+    await page.locator('#client-list li').first().waitFor();
   });
 
   await step('the owner revokes the connection in the page; the next call is refused', async () => {
