@@ -142,16 +142,7 @@ impl OwnerAuth {
     /// Logs in with the owner password (headless use). Failures are counted and throttled.
     pub async fn login_with_password(&self, password: String) -> Result<NewSession, AuthError> {
         let now = self.clock.now();
-        let since = now - LOGIN_FAILURE_WINDOW.as_secs() as i64;
-        let (failures, creds) = self
-            .store
-            .read(move |conn| {
-                Ok::<_, AuthError>((
-                    owner::login_failures_since(conn, since)?,
-                    owner::owner_credentials(conn)?,
-                ))
-            })
-            .await?;
+        let (failures, creds) = self.failures_and_credentials(now).await?;
         if failures >= LOGIN_MAX_FAILURES {
             return Err(AuthError::TooManyFailures);
         }
@@ -180,6 +171,23 @@ impl OwnerAuth {
         self.sign(sid, user, now)
     }
 
+    /// Failed password attempts within the throttle window, and the owner's id and password
+    /// hash, read together.
+    async fn failures_and_credentials(
+        &self,
+        now: UnixTime,
+    ) -> Result<(u32, Option<(UserId, Option<String>)>), AuthError> {
+        let since = now - LOGIN_FAILURE_WINDOW.as_secs() as i64;
+        self.store
+            .read(move |conn| {
+                Ok::<_, AuthError>((
+                    owner::login_failures_since(conn, since)?,
+                    owner::owner_credentials(conn)?,
+                ))
+            })
+            .await
+    }
+
     /// Whether an owner password is set (the `/login` page works).
     pub async fn has_password(&self) -> Result<bool, AuthError> {
         let creds = self.store.read(|conn| owner::owner_credentials(conn).map_err(AuthError::from)).await?;
@@ -191,16 +199,7 @@ impl OwnerAuth {
     /// count towards the same throttle as failed logins.
     pub async fn change_password(&self, current: Option<String>, new: String) -> Result<(), AuthError> {
         let now = self.clock.now();
-        let since = now - LOGIN_FAILURE_WINDOW.as_secs() as i64;
-        let (failures, creds) = self
-            .store
-            .read(move |conn| {
-                Ok::<_, AuthError>((
-                    owner::login_failures_since(conn, since)?,
-                    owner::owner_credentials(conn)?,
-                ))
-            })
-            .await?;
+        let (failures, creds) = self.failures_and_credentials(now).await?;
         if let Some((_, Some(hash))) = creds {
             if failures >= LOGIN_MAX_FAILURES {
                 return Err(AuthError::TooManyFailures);
