@@ -39,32 +39,43 @@ use anyhow::{Context, Result, bail, ensure};
 const HEALTHZ_TIMEOUT: Duration = Duration::from_secs(30);
 const POLL: Duration = Duration::from_millis(100);
 
-/// One end-to-end suite: its name for `cargo xtask e2e NAME`, its step title, and how to run it.
+/// One end-to-end suite: its name for `cargo xtask e2e NAME`, its step title, and its scripts
+/// in `tests/e2e/`, run in order against one fresh server (`.mjs` with Node, `.py` with the
+/// venv's Python). What each checks is in the module comment above and at the top of each script.
 pub struct Suite {
     pub name: &'static str,
     pub title: &'static str,
-    pub run: fn(&Path) -> Result<()>,
+    pub scripts: &'static [&'static str],
 }
 
 /// Every end-to-end suite, in the order `cargo xtask test` runs them.
 pub const SUITES: &[Suite] = &[
-    Suite { name: "ui_consent", title: "UI consent in headless Chromium", run: ui_consent },
-    Suite { name: "ui_trips", title: "UI trips in headless Chromium", run: ui_trips },
+    Suite { name: "ui_consent", title: "UI consent in headless Chromium", scripts: &["ui_consent.mjs"] },
+    Suite { name: "ui_trips", title: "UI trips in headless Chromium", scripts: &["ui_trips.mjs"] },
     Suite {
         name: "ui_sections",
         title: "UI trip sections and Settings in headless Chromium",
-        run: ui_sections,
+        scripts: &["ui_sections.mjs"],
     },
-    Suite { name: "ui_connections", title: "UI connections in headless Chromium", run: ui_connections },
-    Suite { name: "ts_sdk", title: "official TypeScript SDK client", run: ts_sdk },
-    Suite { name: "mcp_remote", title: "mcp-remote over stdio", run: mcp_remote },
-    Suite { name: "conformance", title: "MCP conformance suite", run: conformance },
-    Suite { name: "py_sdk", title: "official Python SDK client", run: py_sdk },
-    Suite { name: "bridge", title: "trek bridge under the TypeScript SDK's stdio client", run: bridge },
+    Suite {
+        name: "ui_connections",
+        title: "UI connections in headless Chromium",
+        scripts: &["ui_connections.mjs"],
+    },
+    Suite { name: "ts_sdk", title: "official TypeScript SDK client", scripts: &["ts_sdk.mjs"] },
+    Suite { name: "mcp_remote", title: "mcp-remote over stdio", scripts: &["mcp_remote.mjs"] },
+    Suite { name: "conformance", title: "MCP conformance suite", scripts: &["conformance.mjs"] },
+    Suite { name: "py_sdk", title: "official Python SDK client", scripts: &["py_sdk.py"] },
+    Suite {
+        name: "bridge",
+        title: "trek bridge under the TypeScript SDK's stdio client",
+        scripts: &["bridge.mjs"],
+    },
+    // The trip built through the Python SDK, then checked in the owner's UI.
     Suite {
         name: "kyoto_trip",
         title: "the Kyoto example trip via the Python SDK and the UI",
-        run: kyoto_trip,
+        scripts: &["kyoto_trip.py", "kyoto_ui.mjs"],
     },
 ];
 
@@ -76,81 +87,19 @@ pub fn run_one(root: &Path, name: Option<&str>) -> Result<()> {
         .iter()
         .find(|s| s.name == name)
         .with_context(|| format!("no end-to-end suite named `{name}` (one of: {})", names()))?;
-    (suite.run)(root)
+    run(root, suite)
 }
 
-fn ui_consent(root: &Path) -> Result<()> {
+/// Starts a fresh server and runs the suite's scripts against it, stopping at the first failure.
+pub fn run(root: &Path, suite: &Suite) -> Result<()> {
     let server = E2eServer::start(root)?;
-    server.run_script("ui_consent.mjs", "ui_consent")
-}
-
-/// Trip planning in the owner's UI (headless Chromium): trips list, trip page, itinerary
-/// editing with buttons and drag and drop, field errors, live updates from changes made outside
-/// the browser. Screenshot in `target/e2e/trip-page.png`.
-fn ui_trips(root: &Path) -> Result<()> {
-    let server = E2eServer::start(root)?;
-    server.run_script("ui_trips.mjs", "ui_trips")
-}
-
-/// Every trip section and Settings in the owner's UI (headless Chromium): edits checked through
-/// the ops API, live updates, axe-core accessibility, screenshots of every page in light and dark
-/// under `target/e2e/screens/`.
-fn ui_sections(root: &Path) -> Result<()> {
-    let server = E2eServer::start(root)?;
-    server.run_script("ui_sections.mjs", "ui_sections")
-}
-
-/// The Connections page: a preset client's secret shown once, a machine client, revoking a
-/// connection in the page and the client's next call refused.
-fn ui_connections(root: &Path) -> Result<()> {
-    let server = E2eServer::start(root)?;
-    server.run_script("ui_connections.mjs", "ui_connections")
-}
-
-/// The official MCP TypeScript SDK client: DCR, authorization code + PKCE through its
-/// `OAuthClientProvider` machinery, refresh-token rotation, client_credentials, tool calls.
-fn ts_sdk(root: &Path) -> Result<()> {
-    let server = E2eServer::start(root)?;
-    server.run_script("ts_sdk.mjs", "ts_sdk")
-}
-
-/// mcp-remote (the stdio bridge desktop clients run): discovery, DCR, the consent flow through a
-/// `$BROWSER` stand-in, then initialize/tools over its stdio.
-fn mcp_remote(root: &Path) -> Result<()> {
-    let server = E2eServer::start(root)?;
-    server.run_script("mcp_remote.mjs", "mcp_remote")
-}
-
-/// `trek bridge` (the built-in stdio bridge) under the TypeScript SDK's stdio client: its own
-/// OAuth sign-in through a `TREK_BRIDGE_BROWSER` stand-in, tool calls, refresh of an expired
-/// token, and a new sign-in after the grant is revoked.
-fn bridge(root: &Path) -> Result<()> {
-    let server = E2eServer::start(root)?;
-    server.run_script("bridge.mjs", "bridge")
-}
-
-/// The official MCP conformance suite's server scenarios (under the pinned Node 22).
-fn conformance(root: &Path) -> Result<()> {
-    let server = E2eServer::start(root)?;
-    server.run_script("conformance.mjs", "conformance")
-}
-
-/// The official MCP Python SDK client: DCR, authorization code + PKCE through its
-/// `OAuthClientProvider`, refresh, client_credentials, scope step-up, both protocol eras.
-fn py_sdk(root: &Path) -> Result<()> {
-    let python = python_venv(root)?;
-    let server = E2eServer::start(root)?;
-    server.run(&python, "py_sdk.py", "py_sdk")
-}
-
-/// The seed's Kyoto trip (`tests/fixtures/kyoto_trip.json`) built through the Python SDK client
-/// with OAuth and verified in `get_trip_summary`; then the same trip in the owner's UI in
-/// headless Chromium, with a screenshot.
-fn kyoto_trip(root: &Path) -> Result<()> {
-    let python = python_venv(root)?;
-    let server = E2eServer::start(root)?;
-    server.run(&python, "kyoto_trip.py", "kyoto_trip")?;
-    server.run_script("kyoto_ui.mjs", "kyoto_ui")
+    for script in suite.scripts {
+        match script.strip_suffix(".py") {
+            Some(name) => server.run(&python_venv(root)?, script, name)?,
+            None => server.run(Path::new("node"), script, script.trim_end_matches(".mjs"))?,
+        }
+    }
+    Ok(())
 }
 
 /// `tests/e2e/.venv` with the hash-pinned requirements, (re)installed when the venv is missing or
@@ -260,11 +209,6 @@ impl E2eServer {
             .find(|line| line.starts_with(&self.base))
             .with_context(|| format!("trek login-link printed no URL under {}: {stdout:?}", self.base))?
             .to_owned())
-    }
-
-    /// `node tests/e2e/<script> <base> <login-url>`; fails when the script exits non-zero.
-    fn run_script(&self, script: &str, name: &str) -> Result<()> {
-        self.run(Path::new("node"), script, name)
     }
 
     /// `<interpreter> tests/e2e/<script> <base> <login-url>`; fails when the script exits non-zero.

@@ -86,7 +86,7 @@ fn test(root: &Path) -> Result<()> {
     step("unit and black-box tests", || cargo(root, &["test", "--workspace", "--locked"]))?;
     step("benchmark ratios", || bench::run(root, &["--check".into(), "--ci".into()]))?;
     for suite in e2e::SUITES {
-        step(suite.title, || (suite.run)(root))?;
+        step(suite.title, || e2e::run(root, suite))?;
     }
     step("fuzzing (short)", || fuzz::run(root, fuzz::CI_SECONDS))?;
     step("desktop window under Xvfb", || desktop::smoke_test(root))?;
