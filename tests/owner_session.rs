@@ -44,7 +44,8 @@ async fn launch_ticket_logs_in_once() {
     let second = t.http.get(&launch).send().await.unwrap();
     assert!(second.headers().get("set-cookie").is_none(), "a used ticket must not log in again");
     let page = expect_status(second, 401).await;
-    assert!(page.contains("no longer works"));
+    // The expired-link page (its text comes from the UI's string table).
+    assert!(page.contains(r#"data-i18n="linkInvalid.title""#), "{page}");
 
     let body =
         expect_status(t.http.get(t.url("/api/status")).header("cookie", &cookie).send().await.unwrap(), 200)

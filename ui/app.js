@@ -5,6 +5,7 @@
 
 import { api, onSignedOut, SignedOut } from './api.js';
 import { copyText } from './dom.js';
+import { t, localize } from './i18n.js';
 import { op } from './ops.js';
 import * as router from './router.js';
 import * as live from './live.js';
@@ -83,7 +84,7 @@ function showSignedOut() {
   if (current) views[current].hide();
   current = null;
   for (const id of ['status', 'connections', 'consents', 'consent-offline', 'main-nav', 'view-connections']) $(id).hidden = true;
-  document.title = 'Trek';
+  document.title = t('app.title');
   $('signed-out').hidden = false;
 }
 
@@ -95,16 +96,16 @@ async function load() {
     status = await api('/api/status');
   } catch (error) {
     if (error instanceof SignedOut) {
-      setState('ok', 'running');
+      setState('ok', t('shell.running'));
       return;
     }
-    setState('down', 'not reachable');
+    setState('down', t('shell.unreachable'));
     console.error(error);
     return;
   }
-  setState('ok', 'running');
+  setState('ok', t('shell.running'));
   $('mcp-url').textContent = status.mcp_url;
-  $('public-url').textContent = status.public_url ?? 'not exposed (local clients only)';
+  $('public-url').textContent = status.public_url ?? t('status.notPublic');
   $('local-url').textContent = status.local_url;
   $('data-dir').textContent = status.data_dir;
   $('version').textContent = status.version;
@@ -114,8 +115,8 @@ async function load() {
 
   live.onState((s) => {
     if (signedOut) return;
-    if (s === 'live') setState('ok', 'live', 'Changes made by you or your assistants appear as they happen.');
-    else setState('warn', 'reconnecting…', 'The live change stream is down; Trek retries on its own.');
+    if (s === 'live') setState('ok', t('shell.live'), t('shell.liveHint'));
+    else setState('warn', t('shell.reconnecting'), t('shell.reconnectingHint'));
   });
   live.start();
   ready = true;
@@ -127,6 +128,8 @@ async function load() {
     if (!(error instanceof SignedOut)) console.error(error);
   }
 }
+
+localize();
 
 $('copy-mcp').addEventListener('click', () => copyText($('mcp-url').textContent, $('copy-done'), $('mcp-url')));
 

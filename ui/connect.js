@@ -4,10 +4,9 @@
 
 import { api, describeError, SignedOut } from './api.js';
 import { h } from './dom.js';
+import { t } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
-
-const STATE_LABELS = { connected: 'connected', detected: 'installed', missing: 'not found', unreadable: 'file has errors' };
 
 export async function startConnect() {
   await loadConnect();
@@ -22,7 +21,7 @@ async function loadConnect() {
     $('machine-steps').textContent = `${m.create}\n\n${m.token}\n\n${m.call}`;
   } catch (error) {
     if (error instanceof SignedOut) return;
-    list.replaceChildren(h('li', { class: 'error' }, `Cannot list apps: ${describeError(error)}`));
+    list.replaceChildren(h('li', { class: 'error' }, t('connect.cannotList', { message: describeError(error) })));
   }
 }
 
@@ -36,9 +35,9 @@ function stateOf(c) {
 async function copy(button, text) {
   try {
     await navigator.clipboard.writeText(text);
-    button.textContent = 'Copied';
+    button.textContent = t('common.copied');
   } catch {
-    button.textContent = 'Select and copy the text';
+    button.textContent = t('connect.copyFailed');
   }
 }
 
@@ -47,7 +46,7 @@ function renderClient(c) {
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
   const snippet = c.snippets.find((s) => s.via === c.default_via) ?? c.snippets[0];
   const pre = h('pre', { class: 'snippet' }, snippet?.text ?? '');
-  const copyButton = h('button', { type: 'button', class: 'secondary' }, 'Copy config');
+  const copyButton = h('button', { type: 'button', class: 'secondary' }, t('connect.copyConfig'));
   copyButton.addEventListener('click', () => copy(copyButton, pre.textContent));
   const state = stateOf(c);
 
@@ -58,8 +57,8 @@ function renderClient(c) {
       const outcome = await action();
       if (outcome) {
         note.textContent = outcome.change === 'removed' || outcome.change === 'not_present'
-          ? `Removed from ${outcome.path}. ${outcome.restart}.`
-          : `Saved in ${outcome.path}${outcome.backup ? ` (original backed up to ${outcome.backup})` : ''}. Next: ${outcome.restart}, then approve its request here.`;
+          ? t('connect.removed', outcome)
+          : t(outcome.backup ? 'connect.savedBackup' : 'connect.saved', outcome);
         note.hidden = false;
       }
       await loadConnect();
@@ -72,7 +71,7 @@ function renderClient(c) {
   const connect = (force) => api(`/api/connect/${encodeURIComponent(c.id)}`, { method: 'POST', body: { force } })
     .catch((e) => {
       // Our entry exists and differs: ask before replacing it.
-      if (e.status === 409 && !force && window.confirm(`${c.name} already has a "trek" entry.\n\n${e.message}\n\nReplace it?`)) {
+      if (e.status === 409 && !force && window.confirm(t('connect.replace', { name: c.name, message: e.message }))) {
         return connect(true);
       }
       throw e;
@@ -81,18 +80,18 @@ function renderClient(c) {
   const actions = [];
   if (c.path) {
     actions.push(c.connected
-      ? h('button', { type: 'button', class: 'secondary', onclick: () => run(() => api(`/api/connect/${encodeURIComponent(c.id)}`, { method: 'DELETE' })) }, 'Disconnect')
-      : h('button', { type: 'button', onclick: () => run(() => connect(false)) }, 'Connect'));
+      ? h('button', { type: 'button', class: 'secondary', onclick: () => run(() => api(`/api/connect/${encodeURIComponent(c.id)}`, { method: 'DELETE' })) }, t('connect.disconnect'))
+      : h('button', { type: 'button', onclick: () => run(() => connect(false)) }, t('connect.connect')));
   }
   actions.push(copyButton);
 
   return h('li', { class: 'row-item' },
     h('div', { class: 'row-main' },
       h('strong', {}, c.name),
-      h('span', { class: `tag state-${state}` }, STATE_LABELS[state]),
-      h('div', { class: 'row-meta muted small' }, c.path ?? 'no config file on this system: copy the config instead'),
+      h('span', { class: `tag state-${state}` }, t(`connect.state.${state}`)),
+      h('div', { class: 'row-meta muted small' }, c.path ?? t('connect.noFile')),
       c.problem ? h('p', { class: 'error small' }, c.problem) : null,
-      h('details', {}, h('summary', { class: 'small' }, 'Config'), pre),
+      h('details', {}, h('summary', { class: 'small' }, t('connect.config')), pre),
       note, error),
     h('div', { class: 'row-actions' }, actions));
 }

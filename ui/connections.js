@@ -3,7 +3,8 @@
 
 import { api, describeError, SignedOut } from './api.js';
 import { h, timeEl, confirmButton, secretBox } from './dom.js';
-import { scopeRisk } from './consents.js';
+import { scopeRisk, riskTag } from './consents.js';
+import { t } from './i18n.js';
 import { startConnect } from './connect.js';
 
 const $ = (id) => document.getElementById(id);
@@ -63,7 +64,7 @@ async function load() {
       stop();
       return;
     }
-    $('connections-error').textContent = `Cannot load connections: ${describeError(error)}`;
+    $('connections-error').textContent = t('connections.cannotLoad', { message: describeError(error) });
     $('connections-error').hidden = false;
   }
 }
@@ -94,8 +95,8 @@ async function act(errorEl, action) {
 
 function scopeSummary(spaceSeparated) {
   const list = spaceSeparated.split(' ').filter(Boolean);
-  if (list.length === 0) return h('span', { class: 'muted' }, 'none');
-  if (list.length === scopes.length) return h('span', {}, `all ${list.length} permissions`);
+  if (list.length === 0) return h('span', { class: 'muted' }, t('connections.noScopes'));
+  if (list.length === scopes.length) return h('span', {}, t('connections.allScopes', { n: list.length }));
   return h('ul', { class: 'chips' }, list.map((s) => h('li', { class: `chip risk-${scopeRisk(s)}` }, s)));
 }
 
@@ -105,7 +106,7 @@ function emptyRow(list, text) {
 
 function renderSessions(sessions) {
   const list = $('session-list');
-  if (sessions.length === 0) return emptyRow(list, 'No assistant is connected yet.');
+  if (sessions.length === 0) return emptyRow(list, t('connections.noSessions'));
   list.replaceChildren(...sessions.map((s) => {
     const client = clientsById.get(s.client_id);
     const error = h('p', { class: 'error', role: 'alert', hidden: true });
@@ -114,82 +115,81 @@ function renderSessions(sessions) {
         h('strong', {}, client?.name ?? s.client_id),
         h('span', { class: 'tag' }, s.kind),
         h('div', { class: 'row-meta muted small' },
-          'connected ', timeEl(s.created_at, { ago: true }), ' · last used ', timeEl(s.last_used_at, { ago: true })),
+          t('connections.connectedAgo'), timeEl(s.created_at, { ago: true }),
+          t('connections.lastUsed'), timeEl(s.last_used_at, { ago: true })),
         h('div', { class: 'row-scopes' }, scopeSummary(s.scopes)),
         error),
       h('div', { class: 'row-actions' },
-        confirmButton('Revoke', 'Click again to revoke', () =>
+        confirmButton(t('connections.revoke'), t('connections.revokeArmed'), () =>
           act(error, () => api(`/api/oauth/sessions/${encodeURIComponent(s.id)}`, { method: 'DELETE' })),
-        { 'aria-label': `Revoke ${client?.name ?? s.client_id}` })));
+        { 'aria-label': t('connections.revokeNamed', { name: client?.name ?? s.client_id }) })));
   }));
 }
 
-const KIND_LABELS = {
-  dynamic: 'dynamic', cimd: 'verified domain', precreated: 'created by you', machine: 'machine',
-};
-
 function renderClients(clients) {
   const list = $('client-list');
-  if (clients.length === 0) return emptyRow(list, 'No clients.');
+  if (clients.length === 0) return emptyRow(list, t('connections.noClients'));
   list.replaceChildren(...clients.map((c) => {
     const error = h('p', { class: 'error', role: 'alert', hidden: true });
     const secretSlot = h('div');
-    const kind = c.kind === 'cimd' && c.verified_domain ? `verified domain ${c.verified_domain}`
-      : c.preset ? `preset ${c.preset}` : KIND_LABELS[c.kind] ?? c.kind;
+    const kind = c.kind === 'cimd' && c.verified_domain ? t('connections.kind.verifiedDomain', { domain: c.verified_domain })
+      : c.preset ? t('connections.kind.preset', { preset: c.preset })
+        : ['dynamic', 'cimd', 'precreated', 'machine'].includes(c.kind) ? t(`connections.kind.${c.kind}`) : c.kind;
     const rotate = c.confidential
       ? h('button', {
-        type: 'button', class: 'secondary small', 'aria-label': `Rotate secret of ${c.name}`,
+        type: 'button', class: 'secondary small', 'aria-label': t('connections.rotateNamed', { name: c.name }),
         onclick: async () => {
           const rotated = await act(error, () =>
             api(`/api/oauth/clients/${encodeURIComponent(c.client_id)}/rotate-secret`, { method: 'POST' }));
-          if (rotated) showSecret(c.client_id, secretBox('New client secret', [['client_secret', rotated.client_secret]],
-            'Shown once. The old secret no longer works; update the client now.'));
+          if (rotated) showSecret(c.client_id, secretBox(t('connections.rotatedTitle'), [['client_secret', rotated.client_secret]],
+            t('connections.rotatedNote')));
         },
-      }, 'Rotate secret')
+      }, t('connections.rotate'))
       : null;
     return h('li', { class: 'row-item', dataset: { clientId: c.client_id } },
       h('div', { class: 'row-main' },
         h('strong', {}, c.name),
         h('span', { class: 'tag' }, kind),
         h('div', { class: 'row-meta muted small' },
-          h('code', {}, c.client_id), ' · created ', timeEl(c.created_at, { ago: true }),
-          ' · last used ', timeEl(c.last_used_at, { ago: true })),
+          h('code', {}, c.client_id), t('connections.created'), timeEl(c.created_at, { ago: true }),
+          t('connections.lastUsed'), timeEl(c.last_used_at, { ago: true })),
         c.redirect_uris.length
-          ? h('div', { class: 'row-meta small' }, 'Redirects to ', c.redirect_uris.map((u, i) => [i ? ', ' : '', h('code', {}, u)]))
+          ? h('div', { class: 'row-meta small' }, t('connections.redirectsTo'), c.redirect_uris.map((u, i) => [i ? ', ' : '', h('code', {}, u)]))
           : null,
         h('div', { class: 'row-scopes' }, scopeSummary(c.scopes)),
         error,
         secretSlot),
       h('div', { class: 'row-actions' },
         rotate,
-        confirmButton('Delete', 'Click again to delete', () =>
+        confirmButton(t('common.delete'), t('connections.deleteArmed'), () =>
           act(error, () => api(`/api/oauth/clients/${encodeURIComponent(c.client_id)}`, { method: 'DELETE' })),
-        { 'aria-label': `Delete ${c.name}` })));
+        { 'aria-label': t('common.deleteNamed', { name: c.name }) })));
   }));
 }
 
 /** Secret boxes live outside the re-rendered list so a refresh does not drop them. */
 function showSecret(clientId, box) {
-  $('secret-slot').replaceChildren(h('p', { class: 'small muted' }, 'For client ', h('code', {}, clientId)), box);
+  $('secret-slot').replaceChildren(h('p', { class: 'small muted' }, t('connections.forClient'), h('code', {}, clientId)), box);
   box.querySelector('button')?.focus();
 }
 
 function renderTokens(tokens) {
   const list = $('token-list');
-  if (tokens.length === 0) return emptyRow(list, 'No static tokens.');
-  list.replaceChildren(...tokens.map((t) => {
+  if (tokens.length === 0) return emptyRow(list, t('connections.noTokens'));
+  list.replaceChildren(...tokens.map((token) => {
     const error = h('p', { class: 'error', role: 'alert', hidden: true });
     return h('li', { class: 'row-item' },
       h('div', { class: 'row-main' },
-        h('strong', {}, t.name),
-        h('code', {}, `${t.hint}…`),
+        h('strong', {}, token.name),
+        h('code', {}, `${token.hint}…`),
         h('div', { class: 'row-meta muted small' },
-          'created ', timeEl(t.created_at, { ago: true }), ' · last used ', timeEl(t.last_used_at, { ago: true })),
+          t('connections.createdStart'), timeEl(token.created_at, { ago: true }),
+          t('connections.lastUsed'), timeEl(token.last_used_at, { ago: true })),
         error),
       h('div', { class: 'row-actions' },
-        confirmButton('Delete', 'Click again to delete', () =>
-          act(error, () => api(`/api/tokens/${encodeURIComponent(t.id)}`, { method: 'DELETE' })),
-        { 'aria-label': `Delete token ${t.name}` })));
+        confirmButton(t('common.delete'), t('connections.deleteArmed'), () =>
+          act(error, () => api(`/api/tokens/${encodeURIComponent(token.id)}`, { method: 'DELETE' })),
+        { 'aria-label': t('connections.deleteToken', { name: token.name }) })));
   }));
 }
 
@@ -206,8 +206,7 @@ function scopeCheckboxes(container, prefix) {
       const box = h('input', { type: 'checkbox', name: 'scope', value: s.scope, id: `${prefix}-${s.scope}` });
       list.append(h('li', { class: `scope risk-${risk}` }, box,
         h('label', { for: box.id }, h('span', { class: 'scope-label' }, s.label), h('code', { class: 'scope-name' }, s.scope),
-          risk === 'delete' ? h('span', { class: 'tag tag-delete' }, 'irreversible')
-            : risk === 'write' ? h('span', { class: 'tag tag-write' }, 'can change') : null)));
+          riskTag(risk))));
     }
     container.append(h('div', { class: 'scope-group' }, h('h4', {}, group), list));
   }
@@ -244,7 +243,7 @@ function buildNewClientForm() {
     const machine = $('client-machine').checked;
     const chosen = boxes().filter((b) => b.checked).map((b) => b.value);
     if (chosen.length === 0) {
-      error.textContent = 'Choose at least one permission.';
+      error.textContent = t('connections.chooseOne');
       error.hidden = false;
       return;
     }
@@ -263,9 +262,9 @@ function buildNewClientForm() {
     $('client-redirects-field').hidden = false;
     presetSelect.disabled = false;
     setDefaults();
-    showSecret(created.client_id, secretBox(`Client “${created.name}” created`,
+    showSecret(created.client_id, secretBox(t('connections.clientCreated', { name: created.name }),
       [['client_id', created.client_id], ['client_secret', created.client_secret]],
-      'The secret is shown once. Paste both into the client now.'));
+      t('connections.clientCreatedNote')));
   });
 }
 
@@ -276,8 +275,8 @@ async function createToken(event) {
     api('/api/tokens', { method: 'POST', body: { name: name.value } }));
   if (!created) return;
   name.value = '';
-  const box = secretBox(`Token “${created.name}” created`, [['token', created.token]],
-    'Shown once. Static tokens have full access until deleted; prefer an OAuth client.');
+  const box = secretBox(t('connections.tokenCreated', { name: created.name }), [['token', created.token]],
+    t('connections.tokenCreatedNote'));
   $('token-secret-slot').replaceChildren(box);
   box.querySelector('button')?.focus();
 }

@@ -4,6 +4,7 @@
 
 import { api, describeError, SignedOut } from './api.js';
 import { h, formatCountdown } from './dom.js';
+import { t, tn } from './i18n.js';
 
 const POLL_MS = 1000;
 const MAX_BACKOFF_MS = 10000;
@@ -70,7 +71,7 @@ async function tick() {
     }
     failures += 1;
     $('consent-offline').hidden = false;
-    $('consent-offline').textContent = `Cannot load connection requests: ${describeError(error)}`;
+    $('consent-offline').textContent = t('consents.cannotLoad', { message: describeError(error) });
   } finally {
     inFlight = false;
   }
@@ -104,14 +105,14 @@ export async function refresh() {
   render();
   if (added.length > 0) {
     announce(added.length === 1
-      ? `New connection request from ${added[0].client.name}, code ${added[0].id}.`
-      : `${added.length} new connection requests.`);
+      ? t('consents.newOne', { name: added[0].client.name, code: added[0].id })
+      : t('consents.newMany', { n: added.length }));
   }
   if (removed) onChange();
 }
 
 /** The page title without the pending count (views set it: "Kyoto · Trek"). */
-let titleBase = 'Trek';
+let titleBase = t('app.title');
 
 export function setTitleBase(base) {
   titleBase = base;
@@ -128,7 +129,7 @@ function render() {
   if (badge) {
     badge.hidden = count === 0;
     badge.textContent = String(count);
-    badge.title = count === 1 ? '1 connection request waits for you' : `${count} connection requests wait for you`;
+    badge.title = tn('consents.badge', count);
   }
 }
 
@@ -141,7 +142,7 @@ function updateCountdowns() {
   for (const entry of cards.values()) {
     const left = entry.view.expires_at - now;
     if (left <= 0) {
-      entry.countdown.textContent = 'expired';
+      entry.countdown.textContent = t('consents.expired');
       entry.card.classList.add('expired');
       entry.approve.disabled = true;
       entry.deny.disabled = true;
@@ -157,16 +158,16 @@ function kindOf(client) {
   switch (client.kind) {
     case 'cimd':
       return client.verified_domain
-        ? { label: 'verified domain', detail: client.verified_domain, cls: 'kind-verified' }
-        : { label: 'metadata document', detail: client.client_id, cls: 'kind-cimd' };
+        ? { label: t('consents.kind.verified'), detail: client.verified_domain, cls: 'kind-verified' }
+        : { label: t('consents.kind.cimd'), detail: client.client_id, cls: 'kind-cimd' };
     case 'dynamic':
-      return { label: 'dynamic', detail: 'registered itself, unverified', cls: 'kind-dynamic' };
+      return { label: t('consents.kind.dynamic'), detail: t('consents.kind.dynamicDetail'), cls: 'kind-dynamic' };
     case 'precreated':
       return client.preset
-        ? { label: 'preset', detail: client.preset, cls: 'kind-preset' }
-        : { label: 'created by you', detail: null, cls: 'kind-preset' };
+        ? { label: t('consents.kind.preset'), detail: client.preset, cls: 'kind-preset' }
+        : { label: t('consents.kind.byYou'), detail: null, cls: 'kind-preset' };
     case 'machine':
-      return { label: 'machine', detail: null, cls: 'kind-preset' };
+      return { label: t('consents.kind.machine'), detail: null, cls: 'kind-preset' };
     default:
       return { label: client.kind, detail: null, cls: '' };
   }
@@ -177,6 +178,13 @@ export function scopeRisk(scope) {
   if (scope.endsWith(':delete')) return 'delete';
   if (scope.endsWith(':write') || scope.endsWith(':share')) return 'write';
   return 'read';
+}
+
+/** The tag that marks a scope that can change data, or one whose effect is irreversible. */
+export function riskTag(risk) {
+  if (risk === 'delete') return h('span', { class: 'tag tag-delete' }, t('consents.irreversible'));
+  if (risk === 'write') return h('span', { class: 'tag tag-write' }, t('consents.canChange'));
+  return null;
 }
 
 function buildCard(view) {
@@ -191,12 +199,12 @@ function buildCard(view) {
   const boxes = [];
   const groups = new Map();
   for (const scope of requested) {
-    const info = catalog.get(scope) ?? { scope, label: scope, group: 'Other' };
+    const info = catalog.get(scope) ?? { scope, label: scope, group: t('consents.scopeGroupOther') };
     if (!groups.has(info.group)) groups.set(info.group, []);
     groups.get(info.group).push(info);
   }
   const picker = h('fieldset', { class: 'scope-picker' },
-    h('legend', {}, `Permissions (${requested.length} requested) — uncheck what it should not get`));
+    h('legend', {}, t('consents.permissions', { n: requested.length })));
   for (const [group, infos] of groups) {
     const list = h('ul', { class: 'scope-list' });
     for (const info of infos) {
@@ -208,14 +216,13 @@ function buildCard(view) {
         h('label', { for: box.id },
           h('span', { class: 'scope-label' }, info.label),
           h('code', { class: 'scope-name' }, info.scope),
-          risk === 'delete' ? h('span', { class: 'tag tag-delete' }, 'irreversible')
-            : risk === 'write' ? h('span', { class: 'tag tag-write' }, 'can change') : null)));
+          riskTag(risk))));
     }
     picker.append(h('div', { class: 'scope-group' }, h('h4', {}, group), list));
   }
 
-  const approve = h('button', { type: 'button', class: 'approve' }, 'Approve');
-  const deny = h('button', { type: 'button', class: 'danger deny' }, 'Deny');
+  const approve = h('button', { type: 'button', class: 'approve' }, t('consents.approve'));
+  const deny = h('button', { type: 'button', class: 'danger deny' }, t('consents.deny'));
   const selectedCount = h('span', { class: 'muted small', 'aria-live': 'polite' });
   const entry = { view, countdown, approve, deny, error: errorEl, busy: false, card: null };
 
@@ -223,8 +230,8 @@ function buildCard(view) {
   const updateApprove = () => {
     const n = checked().length;
     approve.disabled = n === 0 || entry.card.classList.contains('expired');
-    selectedCount.textContent = n === 0 ? 'Check at least one permission to approve.'
-      : `${n} of ${requested.length} permissions will be granted.`;
+    selectedCount.textContent = n === 0 ? t('consents.checkOne')
+      : t('consents.willGrant', { n, total: requested.length });
   };
   picker.addEventListener('change', updateApprove);
 
@@ -240,8 +247,8 @@ function buildCard(view) {
       cards.delete(id);
       render();
       announce(action === 'approve'
-        ? `Approved ${view.client.name}. Its browser continues on its own.`
-        : `Denied ${view.client.name}.`);
+        ? t('consents.approved', { name: view.client.name })
+        : t('consents.denied', { name: view.client.name }));
       onChange();
     } catch (error) {
       if (error instanceof SignedOut) return;
@@ -264,14 +271,14 @@ function buildCard(view) {
           h('span', { class: `tag ${kind.cls}` }, kind.label),
           kind.detail ? h('span', { class: 'kind-detail' }, kind.detail) : null)),
       h('div', { class: 'request-code' },
-        h('span', { class: 'muted small' }, 'Request code'),
+        h('span', { class: 'muted small' }, t('consents.requestCode')),
         h('code', { class: 'code-value' }, id))),
     h('div', { class: 'redirect' },
-      h('span', { class: 'muted' }, 'Sends the approval to'),
+      h('span', { class: 'muted' }, t('consents.sendsTo')),
       h('strong', { class: 'redirect-host' }, view.redirect_host),
-      h('code', { class: 'redirect-uri', title: 'Full redirect URI' }, view.redirect_uri)),
+      h('code', { class: 'redirect-uri', title: t('consents.fullRedirect') }, view.redirect_uri)),
     h('p', { class: 'muted small' },
-      'Check that the request code matches the one in the assistant\u2019s browser. Expires in ', countdown, '.'),
+      t('consents.checkCode'), countdown, t('consents.checkCodeEnd')),
     picker,
     errorEl,
     h('div', { class: 'actions' }, approve, deny, selectedCount));

@@ -1,6 +1,8 @@
 // Small DOM helpers: an element builder (text only, never HTML strings), time formatting,
 // copy-to-clipboard with a fallback, and a two-step confirmation for destructive buttons.
 
+import { t } from './i18n.js';
+
 /**
  * `h('button', { class: 'secondary', type: 'button', onclick: fn }, 'Text', child)`.
  * Attributes starting with `on` become listeners; `null`/`false` attributes are skipped;
@@ -32,12 +34,12 @@ const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
 /** Unix seconds → "12 Mar 2026, 14:05". */
 export function formatDate(unix) {
-  return unix ? dateFormat.format(new Date(unix * 1000)) : 'never';
+  return unix ? dateFormat.format(new Date(unix * 1000)) : t('common.never');
 }
 
 /** Unix seconds → "5 minutes ago" (coarse), or "never". */
 export function formatAgo(unix) {
-  if (!unix) return 'never';
+  if (!unix) return t('common.never');
   const seconds = Math.round(unix - Date.now() / 1000);
   const abs = Math.abs(seconds);
   if (abs < 60) return relative.format(Math.round(seconds), 'second');
@@ -54,7 +56,7 @@ export function formatCountdown(seconds) {
 
 /** A `<time>` element showing a date, with the exact value on hover. */
 export function timeEl(unix, { ago = false } = {}) {
-  if (!unix) return h('span', { class: 'muted' }, 'never');
+  if (!unix) return h('span', { class: 'muted' }, t('common.never'));
   return h('time', { datetime: new Date(unix * 1000).toISOString(), title: formatDate(unix) },
     ago ? formatAgo(unix) : formatDate(unix));
 }
@@ -66,14 +68,14 @@ export function timeEl(unix, { ago = false } = {}) {
 export async function copyText(text, statusEl, selectEl) {
   try {
     await navigator.clipboard.writeText(text);
-    statusEl.textContent = 'Copied';
+    statusEl.textContent = t('common.copied');
   } catch {
     const range = document.createRange();
     range.selectNodeContents(selectEl);
     const selection = window.getSelection();
     selection.removeAllRanges();
     selection.addRange(range);
-    statusEl.textContent = 'Selected — press Ctrl+C';
+    statusEl.textContent = t('common.selectedCopy');
   }
   setTimeout(() => { statusEl.textContent = ''; }, 2500);
 }
@@ -120,10 +122,10 @@ export function secretBox(title, rows, note) {
       h('span', { class: 'secret-name' }, name),
       code,
       h('button', { type: 'button', class: 'secondary small', onclick: () => copyText(value, status, code) },
-        `Copy ${name}`),
+        t('common.copyNamed', { name })),
       status));
   }
   if (note) box.append(h('p', { class: 'muted small' }, note));
-  box.append(h('button', { type: 'button', class: 'secondary small', onclick: () => box.remove() }, 'Done, hide it'));
+  box.append(h('button', { type: 'button', class: 'secondary small', onclick: () => box.remove() }, t('common.hideSecret')));
   return box;
 }

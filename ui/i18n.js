@@ -1,7 +1,7 @@
-// Every string the trip page, its sections, the trips list and Settings show, in one table per
-// language (English is complete). `t('key', { name })` fills `{name}`; `tn('key', n)` picks
-// `key.one` / `key.other` and fills `{n}`. A missing key shows the key itself and is recorded
-// in `missingStrings` (the browser tests check it stays empty).
+// Every string the UI shows, in one table per language (English is complete). Static pages
+// name their strings with `data-i18n` attributes that `localize()` fills. `t('key', { name })`
+// fills `{name}`; `tn('key', n)` picks `key.one` / `key.other` and fills `{n}`. A missing key shows the key itself, is recorded in
+// `missingStrings` and logged as a console error (the browser tests check both stay empty).
 
 const en = {
   'app.title': 'Trek',
@@ -371,6 +371,178 @@ const en = {
   'settings.mcpUrl': 'MCP URL',
   'settings.localUrl': 'Local address',
   'settings.cannotLoad': 'Cannot load settings: {message}',
+
+  // The app shell (index.html, app.js), the consent queue, Connections, the share and login pages.
+  'shell.nav': 'Main',
+  'shell.trips': 'Trips',
+  'shell.connections': 'Connections',
+  'shell.settings': 'Settings',
+  'shell.checking': 'checking…',
+  'shell.running': 'running',
+  'shell.live': 'live',
+  'shell.liveHint': 'Changes made by you or your assistants appear as they happen.',
+  'shell.reconnecting': 'reconnecting…',
+  'shell.reconnectingHint': 'The live change stream is down; Trek retries on its own.',
+  'shell.unreachable': 'not reachable',
+  'shell.signedOutTitle': 'Log in to Trek',
+  'shell.signedOutBefore': 'This browser is not logged in. Open Trek\u2019s window, run ',
+  'shell.signedOutMiddle': ' in a terminal, or ',
+  'shell.signedOutLink': 'log in with the owner password',
+  'shell.missing': 'There is nothing at this address. ',
+  'shell.missingLink': 'Go to your trips',
+  'shell.tripLabel': 'Trip',
+  'common.copied': 'Copied',
+  'common.selectedCopy': 'Selected — press Ctrl+C',
+  'common.never': 'never',
+  'common.copyNamed': 'Copy {name}',
+  'common.hideSecret': 'Done, hide it',
+
+  'consents.title': 'An assistant asks to connect',
+  'consents.intro': 'Approve only if you just started this connection from your assistant and the request code matches the one its browser shows.',
+  'consents.cannotLoad': 'Cannot load connection requests: {message}',
+  'consents.newOne': 'New connection request from {name}, code {code}.',
+  'consents.newMany': '{n} new connection requests.',
+  'consents.badge.one': '{n} connection request waits for you',
+  'consents.badge.other': '{n} connection requests wait for you',
+  'consents.expired': 'expired',
+  'consents.kind.verified': 'verified domain',
+  'consents.kind.cimd': 'metadata document',
+  'consents.kind.dynamic': 'dynamic',
+  'consents.kind.dynamicDetail': 'registered itself, unverified',
+  'consents.kind.preset': 'preset',
+  'consents.kind.byYou': 'created by you',
+  'consents.kind.machine': 'machine',
+  'consents.scopeGroupOther': 'Other',
+  'consents.permissions': 'Permissions ({n} requested) — uncheck what it should not get',
+  'consents.irreversible': 'irreversible',
+  'consents.canChange': 'can change',
+  'consents.approve': 'Approve',
+  'consents.deny': 'Deny',
+  'consents.checkOne': 'Check at least one permission to approve.',
+  'consents.willGrant': '{n} of {total} permissions will be granted.',
+  'consents.approved': 'Approved {name}. Its browser continues on its own.',
+  'consents.denied': 'Denied {name}.',
+  'consents.requestCode': 'Request code',
+  'consents.sendsTo': 'Sends the approval to',
+  'consents.fullRedirect': 'Full redirect URI',
+  'consents.checkCode': 'Check that the request code matches the one in the assistant\u2019s browser. Expires in ',
+  'consents.checkCodeEnd': '.',
+
+  'status.title': 'Your trips, planned with your assistant',
+  'status.lead': 'Trek is running on this computer. Connect an AI assistant with the MCP URL below; you approve every new connection here.',
+  'status.mcpUrl': 'MCP URL',
+  'status.publicUrl': 'Public URL',
+  'status.notPublic': 'not exposed (local clients only)',
+  'status.localUrl': 'Local address',
+  'status.dataDir': 'Data folder',
+  'status.version': 'Version',
+  'status.logout': 'Log out',
+
+  'connections.title': 'Connections',
+  'connections.cannotLoad': 'Cannot load connections: {message}',
+  'connections.connectApp': 'Connect an app',
+  'connections.connectIntro': 'Trek adds itself to the app\u2019s MCP config file (other entries stay as they are; the original is backed up once). Restart the app, then approve its request here.',
+  'connections.machineSummary': 'Scripts and agents (machine clients)',
+  'connections.machineIntro': 'Create a machine client (Clients → New client → Machine client, or the command below), exchange its id and secret for a token, then call a tool:',
+  'connections.sessions': 'Connected assistants',
+  'connections.noSessions': 'No assistant is connected yet.',
+  'connections.connectedAgo': 'connected ',
+  'connections.lastUsed': ' · last used ',
+  'connections.created': ' · created ',
+  'connections.createdStart': 'created ',
+  'connections.revoke': 'Revoke',
+  'connections.revokeArmed': 'Click again to revoke',
+  'connections.revokeNamed': 'Revoke {name}',
+  'connections.clients': 'Clients',
+  'connections.noClients': 'No clients.',
+  'connections.kind.dynamic': 'dynamic',
+  'connections.kind.cimd': 'verified domain',
+  'connections.kind.precreated': 'created by you',
+  'connections.kind.machine': 'machine',
+  'connections.kind.verifiedDomain': 'verified domain {domain}',
+  'connections.kind.preset': 'preset {preset}',
+  'connections.redirectsTo': 'Redirects to ',
+  'connections.noScopes': 'none',
+  'connections.allScopes': 'all {n} permissions',
+  'connections.rotate': 'Rotate secret',
+  'connections.rotateNamed': 'Rotate secret of {name}',
+  'connections.rotatedTitle': 'New client secret',
+  'connections.rotatedNote': 'Shown once. The old secret no longer works; update the client now.',
+  'connections.deleteArmed': 'Click again to delete',
+  'connections.forClient': 'For client ',
+  'connections.newClient': 'New client',
+  'connections.newClientIntro': 'For assistants that cannot register themselves, or for scripts (machine clients use client_credentials, no browser).',
+  'connections.field.name': 'Name',
+  'connections.field.preset': 'Preset',
+  'connections.noPreset': 'None',
+  'connections.field.machine': 'Machine client (a script or agent, no browser)',
+  'connections.field.redirects': 'Redirect URIs',
+  'connections.field.redirectsHint': ' (one per line; empty uses the preset\u2019s)',
+  'connections.field.permissions': 'Permissions',
+  'connections.createClient': 'Create client',
+  'connections.chooseOne': 'Choose at least one permission.',
+  'connections.clientCreated': 'Client “{name}” created',
+  'connections.clientCreatedNote': 'The secret is shown once. Paste both into the client now.',
+  'connections.tokens': 'Static tokens',
+  'connections.deprecated': 'deprecated',
+  'connections.tokensIntro': 'Full access until deleted and no consent: kept for setups that predate OAuth. Prefer connecting through OAuth or a machine client.',
+  'connections.noTokens': 'No static tokens.',
+  'connections.deleteToken': 'Delete token {name}',
+  'connections.tokenName': 'New token name',
+  'connections.createToken': 'Create token',
+  'connections.tokenCreated': 'Token “{name}” created',
+  'connections.tokenCreatedNote': 'Shown once. Static tokens have full access until deleted; prefer an OAuth client.',
+
+  'connect.state.connected': 'connected',
+  'connect.state.detected': 'installed',
+  'connect.state.missing': 'not found',
+  'connect.state.unreadable': 'file has errors',
+  'connect.cannotList': 'Cannot list apps: {message}',
+  'connect.copyFailed': 'Select and copy the text',
+  'connect.copyConfig': 'Copy config',
+  'connect.removed': 'Removed from {path}. {restart}.',
+  'connect.saved': 'Saved in {path}. Next: {restart}, then approve its request here.',
+  'connect.savedBackup': 'Saved in {path} (original backed up to {backup}). Next: {restart}, then approve its request here.',
+  'connect.replace': '{name} already has a "trek" entry.\n\n{message}\n\nReplace it?',
+  'connect.connect': 'Connect',
+  'connect.disconnect': 'Disconnect',
+  'connect.noFile': 'no config file on this system: copy the config instead',
+  'connect.config': 'Config',
+
+  'share.readOnly': 'Read-only',
+  'share.itinerary': 'Itinerary',
+  'share.noDays': 'No days planned yet.',
+  'share.day': 'Day {n}',
+  'share.nothingPlanned': 'Nothing planned.',
+  'share.places': 'Places',
+  'share.noPlaces': 'No places.',
+  'share.bookings': 'Bookings',
+  'share.accommodations': 'Accommodations',
+  'share.reservations': 'Reservations',
+  'share.none': 'None.',
+  'share.packingTitle': 'Packing ({checked}/{total} packed)',
+  'share.checkIn': 'check-in {time}',
+  'share.checkOut': 'check-out {time}',
+  'share.nothingPacked': 'Nothing on the list.',
+  'share.budgetTitle': 'Budget: {total} {currency}',
+  'share.items': 'Items',
+  'share.notes': 'Notes',
+  'share.noNotes': 'No notes.',
+  'share.broken': 'This share link does not work.',
+  'share.pageTitle': 'Shared trip · Trek',
+
+  'login.pageTitle': 'Log in · Trek',
+  'login.title': 'Log in',
+  'login.introBefore': 'For a Trek running without its window. Set the password with ',
+  'login.introMiddle': ', or skip it: ',
+  'login.introEnd': ' prints a one-time link.',
+  'login.password': 'Owner password',
+  'login.submit': 'Log in',
+  'login.failed': 'Login failed (HTTP {status})',
+  'linkInvalid.pageTitle': 'Link expired · Trek',
+  'linkInvalid.title': 'This login link no longer works',
+  'linkInvalid.before': 'Login links work once and only for two minutes. Open Trek\u2019s window, or run ',
+  'linkInvalid.after': ' for a new link.',
 };
 
 const tables = { en };
@@ -388,6 +560,8 @@ function fill(text, vars) {
 export function t(key, vars = {}) {
   const text = table[key] ?? en[key];
   if (text === undefined) {
+    // Logged as an error so every browser test's console check catches it, on any page.
+    if (!missingStrings.has(key)) console.error(`missing string: ${key}`);
     missingStrings.add(key);
     return key;
   }
@@ -397,4 +571,18 @@ export function t(key, vars = {}) {
 /** `key.one` or `key.other` by `n` (English plural rules), with `{n}` filled. */
 export function tn(key, n, vars = {}) {
   return t(`${key}.${new Intl.PluralRules('en').select(n) === 'one' ? 'one' : 'other'}`, { n, ...vars });
+}
+
+/**
+ * Fills the static markup: `data-i18n="key"` sets the element's text, `data-i18n-attr="attr:key;…"`
+ * sets attributes (labels, placeholders, titles). Elements keep their children otherwise.
+ */
+export function localize(root = document) {
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-attr]')) {
+    for (const pair of el.dataset.i18nAttr.split(';')) {
+      const [attr, key] = pair.split(':');
+      el.setAttribute(attr.trim(), t(key.trim()));
+    }
+  }
 }

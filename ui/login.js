@@ -1,5 +1,9 @@
 // Password login for a headless Trek.
 
+import { t, localize } from './i18n.js';
+
+localize();
+
 const form = document.getElementById('login');
 const error = document.getElementById('login-error');
 
@@ -17,6 +21,6 @@ form.addEventListener('submit', async (event) => {
     return;
   }
   const body = await response.json().catch(() => ({}));
-  error.textContent = body.message ?? `Login failed (HTTP ${response.status})`;
+  error.textContent = body.message ?? t('login.failed', { status: response.status });
   error.hidden = false;
 });

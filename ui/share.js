@@ -4,6 +4,7 @@
 
 import { h } from './dom.js';
 import { formatDay, formatRange } from './dates.js';
+import { t, localize } from './i18n.js';
 
 const token = location.pathname.split('/').filter(Boolean).pop() ?? '';
 
@@ -17,11 +18,11 @@ function times(start, end) {
 }
 
 function renderDays(days) {
-  if (days.length === 0) return h('p', { class: 'muted' }, 'No days planned yet.');
+  if (days.length === 0) return h('p', { class: 'muted' }, t('share.noDays'));
   return h('ol', { class: 'days' }, days.map((day, i) =>
     h('li', { class: 'day' },
       h('header', { class: 'day-head' },
-        h('h3', {}, day.title || `Day ${i + 1}`),
+        h('h3', {}, day.title || t('share.day', { n: i + 1 })),
         day.date ? h('span', { class: 'muted small' }, formatDay(day.date)) : null),
       day.notes ? h('p', { class: 'day-notes-text' }, day.notes) : null,
       day.stops.length
@@ -29,7 +30,7 @@ function renderDays(days) {
           h('li', { class: 'stop' }, times(s.start_time, s.end_time),
             h('span', { class: 'stop-name' }, s.place_name),
             s.notes ? h('span', { class: 'muted small' }, s.notes) : null)))
-        : h('p', { class: 'muted small' }, 'Nothing planned.'),
+        : h('p', { class: 'muted small' }, t('share.nothingPlanned')),
       day.day_notes.length
         ? h('ul', { class: 'notes' }, day.day_notes.map((n) =>
           h('li', { class: 'note' }, n.icon ? h('span', {}, n.icon) : null,
@@ -45,7 +46,7 @@ function osmLink(p) {
 }
 
 function renderPlaces(places) {
-  return section('Places', places.length === 0 ? h('p', { class: 'muted' }, 'No places.') :
+  return section(t('share.places'), places.length === 0 ? h('p', { class: 'muted' }, t('share.noPlaces')) :
     h('ul', { class: 'place-list' }, places.map((p) =>
       h('li', { class: 'place' },
         h('span', { class: 'place-name' }, p.name),
@@ -55,16 +56,16 @@ function renderPlaces(places) {
 }
 
 function renderBookings(stays, reservations) {
-  return section('Bookings',
-    h('h3', {}, 'Accommodations'),
-    stays.length === 0 ? h('p', { class: 'muted' }, 'None.') :
+  return section(t('share.bookings'),
+    h('h3', {}, t('share.accommodations')),
+    stays.length === 0 ? h('p', { class: 'muted' }, t('share.none')) :
       h('ul', { class: 'place-list' }, stays.map((a) =>
         h('li', { class: 'place' }, h('span', { class: 'place-name' }, a.place_name),
           h('span', { class: 'muted small' }, formatRange(a.start_date, a.end_date)),
-          a.check_in ? h('span', { class: 'small' }, `check-in ${a.check_in}`) : null,
-          a.check_out ? h('span', { class: 'small' }, `check-out ${a.check_out}`) : null))),
-    h('h3', {}, 'Reservations'),
-    reservations.length === 0 ? h('p', { class: 'muted' }, 'None.') :
+          a.check_in ? h('span', { class: 'small' }, t('share.checkIn', { time: a.check_in })) : null,
+          a.check_out ? h('span', { class: 'small' }, t('share.checkOut', { time: a.check_out })) : null))),
+    h('h3', {}, t('share.reservations')),
+    reservations.length === 0 ? h('p', { class: 'muted' }, t('share.none')) :
       h('ul', { class: 'place-list' }, reservations.map((r) =>
         h('li', { class: 'place' }, h('span', { class: 'tag' }, r.kind),
           h('span', { class: 'place-name' }, r.title),
@@ -75,8 +76,8 @@ function renderBookings(stays, reservations) {
 }
 
 function renderPacking(packing) {
-  return section(`Packing (${packing.checked}/${packing.total} packed)`,
-    packing.items.length === 0 ? h('p', { class: 'muted' }, 'Nothing on the list.') :
+  return section(t('share.packingTitle', { checked: packing.checked, total: packing.total }),
+    packing.items.length === 0 ? h('p', { class: 'muted' }, t('share.nothingPacked')) :
       h('ul', { class: 'place-list' }, packing.items.map((i) =>
         h('li', { class: 'place' }, h('span', {}, i.checked ? '☑' : '☐'),
           h('span', { class: 'place-name' }, i.quantity > 1 ? `${i.name} ×${i.quantity}` : i.name),
@@ -85,11 +86,11 @@ function renderPacking(packing) {
 }
 
 function renderBudget(budget) {
-  return section(`Budget: ${budget.total} ${budget.currency}`,
+  return section(t('share.budgetTitle', { total: budget.total, currency: budget.currency }),
     h('ul', { class: 'place-list' }, budget.by_category.map((c) =>
       h('li', { class: 'place' }, h('span', { class: 'place-name' }, c.category),
         h('span', {}, `${c.total} ${budget.currency}`)))),
-    h('h3', {}, 'Items'),
+    h('h3', {}, t('share.items')),
     h('ul', { class: 'place-list' }, budget.items.map((i) =>
       h('li', { class: 'place' }, h('span', { class: 'place-name' }, i.name),
         h('span', { class: 'tag' }, i.category), h('span', {}, `${i.total_price} ${i.currency}`),
@@ -97,7 +98,7 @@ function renderBudget(budget) {
 }
 
 function renderNotes(notes) {
-  return section('Notes', notes.length === 0 ? h('p', { class: 'muted' }, 'No notes.') :
+  return section(t('share.notes'), notes.length === 0 ? h('p', { class: 'muted' }, t('share.noNotes')) :
     h('ul', { class: 'place-list' }, notes.map((n) =>
       h('li', { class: 'place' }, h('span', { class: 'place-name' }, `${n.pinned ? '📌 ' : ''}${n.title}`),
         n.author_name ? h('span', { class: 'muted small' }, n.author_name) : null,
@@ -112,7 +113,7 @@ function render(trip) {
       h('div', {}, h('h1', {}, trip.title),
         range ? h('p', { class: 'trip-meta' }, range) : null,
         trip.description ? h('p', { class: 'trip-desc' }, trip.description) : null)),
-    section('Itinerary', renderDays(trip.days)),
+    section(t('share.itinerary'), renderDays(trip.days)),
     trip.places ? renderPlaces(trip.places) : null,
     trip.reservations ? renderBookings(trip.accommodations ?? [], trip.reservations) : null,
     trip.packing ? renderPacking(trip.packing) : null,
@@ -122,12 +123,13 @@ function render(trip) {
 }
 
 async function main() {
+  localize();
   const loading = document.getElementById('share-loading');
   const error = document.getElementById('share-error');
   try {
     const response = await fetch(`/api/share/${encodeURIComponent(token)}`, { credentials: 'omit' });
     const body = await response.json();
-    if (!response.ok) throw new Error(body.message || 'This share link does not work.');
+    if (!response.ok) throw new Error(body.message || t('share.broken'));
     const article = document.getElementById('share-trip');
     article.replaceChildren(...render(body));
     article.hidden = false;

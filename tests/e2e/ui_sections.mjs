@@ -14,7 +14,7 @@
 // non-empty Trek is refused beside the file field. axe-core finds no serious or critical violations on the
 // trips list, trip page, Connections and Settings; every page is screenshotted in light and
 // dark under target/e2e/screens/; dark mode really is dark; no console errors, no missing
-// strings. Map tiles are answered locally (only 127.0.0.1 is used).
+// strings, also on the login, expired-link and share pages. Map tiles are answered locally (only 127.0.0.1 is used).
 
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -400,6 +400,29 @@ try {
     await axe('trips list');
     await screens('trips');
     console.log(`     screenshots in ${screensDir}`);
+  });
+
+  await step('the pages outside the app (login, expired link, share) show their text from the string table', async () => {
+    const other = await context.newPage();
+    other.setDefaultTimeout(WAIT_MS);
+    const otherWatch = collectPageErrors(other, { origin: base });
+    try {
+      await other.goto(`${base}/login`);
+      await other.getByLabel('Owner password').waitFor();
+      await other.getByRole('button', { name: 'Log in' }).waitFor();
+      equalJson(await other.title(), 'Log in · Trek', 'login page title');
+      await other.goto(`${base}/auth/launch?ticket=not-a-ticket`);
+      await other.getByRole('heading', { name: 'This login link no longer works' }).waitFor();
+      const link = await ownerOp('create_share_link', { trip_id: trip.id });
+      await other.goto(`${base}${link.path}`);
+      await other.getByRole('heading', { name: 'Itinerary' }).waitFor();
+      await other.getByText('Read-only').waitFor();
+      equalJson(await other.evaluate(() => [...window.__trekMissingStrings]), [], 'missing i18n keys on the share page');
+      // 400/401 are the expired launch link's own answer.
+      assert(otherWatch.errors.every((e) => /\b40[01]\b/.test(e)), otherWatch.errors.join('\n'));
+    } finally {
+      await other.close();
+    }
   });
 
   await step('no script errors, no unexpected HTTP errors, no missing strings', async () => {
