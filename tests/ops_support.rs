@@ -28,13 +28,18 @@ impl Env {
 
     /// Calls `name` as the owner with every scope.
     pub async fn call(&self, name: &str, args: Value) -> Result<(Value, Vec<Change>), OpError> {
-        registry().execute(&self.store, name, self.owner, ScopeSet::all(), NOW, args).await
+        self.call_as(self.owner.user.0, name, args).await
     }
 
-    /// Calls `name` as another user.
+    /// Calls `name` as another user. Every successful output is checked against the op's
+    /// declared output schema, so the schemas stay true for all the outputs these suites see.
     pub async fn call_as(&self, user: i64, name: &str, args: Value) -> Result<(Value, Vec<Change>), OpError> {
         let actor = Actor { user: UserId(user) };
-        registry().execute(&self.store, name, actor, ScopeSet::all(), NOW, args).await
+        let result = registry().execute(&self.store, name, actor, ScopeSet::all(), NOW, args).await;
+        if let Ok((value, _)) = &result {
+            assert_matches_output_schema(name, value);
+        }
+        result
     }
 
     /// The output of a call that must succeed.
@@ -143,4 +148,12 @@ pub fn assert_changed(changes: &[Change], entity: &str, action: ChangeAction) {
         changes.iter().any(|c| c.entity == entity && c.action == action),
         "expected {entity} {action:?} in {changes:?}"
     );
+}
+
+/// Panics, naming every mismatch, when `value` does not satisfy `op`'s output schema.
+pub fn assert_matches_output_schema(op: &str, value: &Value) {
+    let schema = Value::Object(registry().get(op).unwrap_or_else(|| panic!("no op {op}")).output_schema());
+    let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{op}: bad output schema: {e}"));
+    let errors: Vec<String> = validator.iter_errors(value).map(|e| format!("{}: {e}", e.instance_path)).collect();
+    assert!(errors.is_empty(), "{op} output does not match its schema: {errors:?}\n{value}");
 }

@@ -52,21 +52,23 @@ fn access(context: &RequestContext<RoleServer>) -> Result<AccessContext, ErrorDa
 /// MCP annotations, derived from the declared kind so they cannot disagree with behaviour.
 fn annotations(entry: &Entry) -> ToolAnnotations {
     let m = entry.meta;
-    ToolAnnotations::with_title(m.title)
+    // No title here: the tool's own `title` carries it, and every byte of the list is context.
+    ToolAnnotations::new()
         .read_only(matches!(m.kind, Kind::Read | Kind::Outbound))
         .destructive(m.kind == Kind::Delete)
         .idempotent(m.idempotent || matches!(m.kind, Kind::Read | Kind::Outbound))
         .open_world(m.kind == Kind::Outbound)
 }
 
+/// A tool as `tools/list` shows it. No `outputSchema`: the list is sent into the assistant's
+/// context on every session, and the output schemas were half of it (76 of 152 KB for 89
+/// tools) while telling the model little that the result itself does not. Results still carry
+/// `structuredContent`; the schemas stay the checked contract (`Entry::output_schema`, tested
+/// against real results).
 fn tool(entry: &Entry) -> Tool {
-    let mut tool = Tool::new(entry.meta.name, entry.meta.description, entry.input_schema.clone())
+    Tool::new(entry.meta.name, entry.meta.description, entry.input_schema.clone())
         .with_title(entry.meta.title)
-        .with_annotations(annotations(entry));
-    if let Some(schema) = &entry.output_schema {
-        tool = tool.with_raw_output_schema(schema.clone());
-    }
-    tool
+        .with_annotations(annotations(entry))
 }
 
 fn instructions_for(access: &AccessContext) -> String {
@@ -157,7 +159,7 @@ impl ServerHandler for TrekMcp {
                     content.push(ContentBlock::text(STATIC_TOKEN_NOTICE));
                 }
                 let mut result = CallToolResult::success(content);
-                if entry.output_schema.is_some() {
+                if entry.structured_output {
                     result.structured_content = Some(value);
                 }
                 result

@@ -239,8 +239,16 @@ pub struct Entry {
     pub op: &'static dyn DynOp,
     pub meta: OpMeta,
     pub input_schema: Arc<Map<String, Value>>,
-    /// Present when the output is a JSON object (MCP `outputSchema` must be one).
-    pub output_schema: Option<Arc<Map<String, Value>>>,
+    /// The output is a JSON object, so MCP results carry it as `structuredContent`.
+    pub structured_output: bool,
+}
+
+impl Entry {
+    /// The JSON Schema of the output: the contract tests check real results against (not sent
+    /// in `tools/list`, see `mcp::service`).
+    pub fn output_schema(&self) -> Map<String, Value> {
+        self.op.output_schema()
+    }
 }
 
 impl Registry {
@@ -262,13 +270,12 @@ impl Registry {
         for op in areas.iter().flat_map(|area| area.iter().copied()) {
             let meta = op.meta();
             let output = op.output_schema();
-            let is_object = output.get("type").and_then(Value::as_str) == Some("object");
             by_name.insert(meta.name, ops.len());
             ops.push(Entry {
                 op,
                 meta,
                 input_schema: Arc::new(op.input_schema()),
-                output_schema: is_object.then(|| Arc::new(output)),
+                structured_output: output.get("type").and_then(Value::as_str) == Some("object"),
             });
         }
         Self { ops, by_name }
