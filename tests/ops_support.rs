@@ -153,7 +153,9 @@ pub fn assert_changed(changes: &[Change], entity: &str, action: ChangeAction) {
 /// Panics, naming every mismatch, when `value` does not satisfy `op`'s output schema.
 pub fn assert_matches_output_schema(op: &str, value: &Value) {
     let schema = Value::Object(registry().get(op).unwrap_or_else(|| panic!("no op {op}")).output_schema());
-    let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{op}: bad output schema: {e}"));
-    let errors: Vec<String> = validator.iter_errors(value).map(|e| format!("{}: {e}", e.instance_path)).collect();
+    let validator =
+        jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{op}: bad output schema: {e}"));
+    let errors: Vec<String> =
+        validator.iter_errors(value).map(|e| format!("{}: {e}", e.instance_path)).collect();
     assert!(errors.is_empty(), "{op} output does not match its schema: {errors:?}\n{value}");
 }

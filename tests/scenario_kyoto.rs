@@ -37,7 +37,8 @@ impl Assistant {
             .with_arguments(arguments.as_object().expect("arguments object").clone());
         let result = self.client.call_tool(params).await.unwrap_or_else(|e| panic!("{tool}: {e}"));
         assert_ne!(result.is_error, Some(true), "{tool} {arguments}: {result:?}");
-        let value = result.structured_content.unwrap_or_else(|| panic!("{tool} returned no structured content"));
+        let value =
+            result.structured_content.unwrap_or_else(|| panic!("{tool} returned no structured content"));
         crate::ops_support::assert_matches_output_schema(tool, &value);
         value
     }
