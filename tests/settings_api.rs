@@ -1,6 +1,6 @@
 //! The Settings page's owner endpoints: the owner password set and changed from a session
-//! (the current one required once set, errors naming the field), and backups listed and taken
-//! on demand. All of them need the owner session.
+//! (the current one required once set, errors naming the field), and backups listed, taken on
+//! demand and restored while Trek runs. All of them need the owner session.
 
 use serde_json::{Value, json};
 
@@ -14,6 +14,7 @@ async fn settings_endpoints_need_the_owner_session() {
         ("PUT", "/api/owner/password"),
         ("GET", "/api/backups"),
         ("POST", "/api/backups"),
+        ("POST", "/api/backups/restore"),
     ] {
         let request = t
             .http
@@ -117,5 +118,103 @@ async fn backup_now_writes_a_manual_backup_that_is_listed() {
         after["backups"].as_array().unwrap().iter().filter(|b| b["kind"] == "manual").collect();
     assert_eq!(manual.len(), 1, "{after}");
     assert_eq!(manual[0]["path"], taken["path"]);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_backup_is_restored_while_trek_runs_and_bad_names_change_nothing() {
+    let t = TestServer::start().await;
+    let owner = t.owner_cookie().await;
+    let op = |name: &str, body: Value| {
+        let request = t.http.post(t.url(&format!("/api/ops/{name}"))).header("cookie", &owner).json(&body);
+        async move {
+            serde_json::from_str::<Value>(&expect_status(request.send().await.unwrap(), 200).await).unwrap()
+        }
+    };
+    let titles = || async {
+        let list = op("list_trips", json!({})).await;
+        let mut titles: Vec<String> = list["trips"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["title"].as_str().unwrap().to_owned())
+            .collect();
+        titles.sort();
+        titles
+    };
+    let restore = |name: Value| {
+        t.http
+            .post(t.url("/api/backups/restore"))
+            .header("cookie", &owner)
+            .json(&json!({ "name": name }))
+            .send()
+    };
+
+    op("create_trip", json!({"title": "Before"})).await;
+    let taken: Value = serde_json::from_str(
+        &expect_status(
+            t.http.post(t.url("/api/backups")).header("cookie", &owner).send().await.unwrap(),
+            201,
+        )
+        .await,
+    )
+    .unwrap();
+    let name = std::path::Path::new(taken["path"].as_str().unwrap())
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    op("create_trip", json!({"title": "After"})).await;
+    // A token issued after the backup, verified (and cached) before the restore.
+    let token = t.machine_token("trips:read", None).await;
+    let list_call = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+        "params": {"name": "list_trips", "arguments": {}}});
+    let session = t.mcp_session(&token).await;
+    assert_eq!(t.mcp_post(Some(&token), Some(&session), list_call.clone()).await.status(), 200);
+
+    // Names that are not Trek backups, a missing backup, a file from a newer Trek: refused,
+    // naming the field, and nothing changes.
+    for bad in ["../trek.db", "/etc/passwd", "trek.db", "backups/../../trek.db", "trek-manual-.db", ""] {
+        let body = expect_status(restore(json!(bad)).await.unwrap(), 400).await;
+        assert!(body.contains("name: not the name of a Trek backup"), "{bad}: {body}");
+    }
+    let body = expect_status(restore(json!("trek-manual-20990101T000000Z.db")).await.unwrap(), 404).await;
+    assert!(body.contains("name: there is no backup"), "{body}");
+    let too_new = t.data_dir().join("backups").join("trek-manual-20980101T000000Z.db");
+    {
+        let conn = rusqlite::Connection::open(&too_new).unwrap();
+        conn.execute_batch("CREATE TABLE x (y); PRAGMA user_version = 9999;").unwrap();
+    }
+    let body = expect_status(restore(json!("trek-manual-20980101T000000Z.db")).await.unwrap(), 409).await;
+    assert!(body.contains("nothing was changed"), "{body}");
+    expect_status(
+        t.http
+            .post(t.url("/api/backups/restore"))
+            .header("cookie", &owner)
+            .json(&json!({"name": name, "path": "/etc/passwd"}))
+            .send()
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    assert_eq!(titles().await, ["After", "Before"]);
+
+    // The restore: the data is the backup's, the owner is still logged in (this very cookie),
+    // and the token that did not exist yet is refused at once, cache or not.
+    let body = expect_status(restore(json!(name)).await.unwrap(), 200).await;
+    let outcome: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(outcome["restored"], json!(name));
+    assert_eq!(titles().await, ["Before"]);
+    assert_eq!(t.mcp_post(Some(&token), Some(&session), list_call).await.status(), 401);
+
+    // What was replaced is a pre-restore backup, and restoring it brings "After" back.
+    let previous = std::path::PathBuf::from(outcome["previous"].as_str().unwrap());
+    assert!(trek::store::backups::verify(&previous).is_ok());
+    let previous_name = previous.file_name().unwrap().to_str().unwrap().to_owned();
+    assert!(previous_name.starts_with("trek-pre-restore-"), "{previous_name}");
+    expect_status(restore(json!(previous_name)).await.unwrap(), 200).await;
+    assert_eq!(titles().await, ["After", "Before"]);
     t.stop().await;
 }

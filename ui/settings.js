@@ -1,11 +1,11 @@
 // Settings (#/settings): the owner password for browser login, the data folder, backups
 // (back up now, the list, how to restore one), export/import of all data (`GET /api/export`,
 // `POST /api/import`), and the version.
-// Restoring replaces the database file, which cannot happen under the running server: the
-// page shows the exact command to run after quitting Trek.
+// Restoring replaces the data while Trek runs (the current data becomes a "before restore"
+// backup) and reloads the page; the command for a Trek that does not start is shown too.
 
 import { api, ApiError, describeError, SignedOut } from './api.js';
-import { h, copyText, formatDate } from './dom.js';
+import { h, copyText, confirmButton, formatDate } from './dom.js';
 import { showFormError, clearFormErrors } from './ops.js';
 import { t } from './i18n.js';
 
@@ -182,11 +182,36 @@ async function loadBackups() {
           h('span', { class: 'row-meta muted small' }, name))),
       h('details', { class: 'restore' },
         h('summary', { 'aria-label': t('settings.restoreNamed', { date: formatDate(b.taken_at) }) }, t('settings.restore')),
-        h('p', { class: 'small' }, t('settings.restoreHow')),
+        restoreNow(name, b.taken_at),
+        h('p', { class: 'small muted' }, t('settings.restoreOffline')),
         h('p', { class: 'copy-row' }, code,
           h('button', { type: 'button', class: 'secondary small', onclick: () => copyText(command, status, code) }, t('settings.restoreCopy')),
           status)));
   }));
+}
+
+/** "Restore this backup" (asks twice); on success the page reloads onto the restored data. */
+function restoreNow(name, takenAt) {
+  const status = h('span', { class: 'muted small', role: 'status', 'aria-live': 'polite' });
+  const error = h('p', { class: 'error', role: 'alert', hidden: true });
+  const button = confirmButton(t('settings.restoreNow'), t('settings.restoreArmed'), async () => {
+    error.hidden = true;
+    status.textContent = t('settings.restoring');
+    try {
+      await api('/api/backups/restore', { method: 'POST', body: { name }, timeoutMs: 120000 });
+      status.textContent = t('settings.restored');
+      setTimeout(() => location.reload(), 600);
+    } catch (e) {
+      if (e instanceof SignedOut) return;
+      status.textContent = '';
+      error.textContent = describeError(e);
+      error.hidden = false;
+    }
+  }, { class: 'danger restore-now', 'aria-label': t('settings.restoreNamedNow', { date: formatDate(takenAt) }) });
+  return h('div', {},
+    h('p', { class: 'small' }, t('settings.restoreHow')),
+    h('p', { class: 'actions' }, button, status),
+    error);
 }
 
 async function backupNow(event) {

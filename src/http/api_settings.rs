@@ -1,13 +1,11 @@
 //! The Settings page's owner endpoints: the owner password (set or change it for the `/login`
-//! page) and the database's backups (list, back up now). Restoring replaces the database file,
-//! which cannot happen under a running server's open connections: the list names the backup
-//! files and the UI says to quit Trek and run `trek db restore FILE`, which checks the file,
-//! keeps the current database as a pre-restore backup and refuses while Trek runs.
+//! page) and the database's backups (list, back up now, restore one while Trek runs — by name,
+//! never by path; the current database is kept as a pre-restore backup first).
 
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
 use super::app::AppState;
@@ -19,6 +17,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/owner/password", get(password_state).put(change_password))
         .route("/backups", get(list_backups).post(backup_now))
+        .route("/backups/restore", post(restore_backup))
 }
 
 #[derive(Serialize)]
@@ -92,4 +91,54 @@ async fn backup_now(State(state): State<AppState>) -> Result<(StatusCode, Json<B
             )
         })?;
     Ok((StatusCode::CREATED, Json(backup)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RestoreRequest {
+    /// A backup's file name as the list shows it.
+    name: String,
+}
+
+#[derive(Serialize)]
+struct RestoreOutcome {
+    restored: String,
+    /// The database as it was just before, kept as a pre-restore backup.
+    previous: Option<std::path::PathBuf>,
+    schema_version: i64,
+}
+
+/// Restores a backup into the running Trek. Everyone's next read sees it; the owner's login
+/// sessions survive it.
+async fn restore_backup(
+    State(state): State<AppState>,
+    Json(body): Json<RestoreRequest>,
+) -> Result<Json<RestoreOutcome>, ApiError> {
+    let db = state.store.path().to_path_buf();
+    let name = body.name.clone();
+    let found = tokio::task::spawn_blocking(move || backups::by_name(&db, &name))
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid", format!("name: {e}")))?;
+    let Some(path) = found else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "name: there is no backup with this name",
+        ));
+    };
+    let restored = state.store.restore(path, state.clock.now()).await.map_err(|e| {
+        tracing::error!(error = %e, "restore failed");
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "restore_failed",
+            format!("name: this backup cannot be restored ({e}); nothing was changed"),
+        )
+    })?;
+    tracing::info!(backup = %body.name, "restored a backup");
+    Ok(Json(RestoreOutcome {
+        restored: body.name,
+        previous: restored.previous,
+        schema_version: restored.schema_version,
+    }))
 }

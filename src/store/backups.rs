@@ -65,32 +65,44 @@ fn stamp(at: UnixTime) -> String {
         .unwrap_or_else(|| at.to_string())
 }
 
-fn file_name(kind: Kind, at: UnixTime) -> String {
-    format!("trek-{}-{}.db", kind.label(), stamp(at))
+/// `trek-<kind>-<stamp>.db`, or `trek-<kind>-<stamp>-<n>.db` for the n-th backup of a kind
+/// within one second (a backup never overwrites another).
+fn file_name(kind: Kind, at: UnixTime, n: u32) -> String {
+    match n {
+        0 | 1 => format!("trek-{}-{}.db", kind.label(), stamp(at)),
+        n => format!("trek-{}-{}-{n}.db", kind.label(), stamp(at)),
+    }
 }
 
-fn parse_name(name: &str) -> Option<(Kind, UnixTime)> {
+/// Kind, time and sequence number within that second (1 for the first).
+fn parse_name(name: &str) -> Option<(Kind, UnixTime, u32)> {
     let rest = name.strip_prefix("trek-")?.strip_suffix(".db")?;
     Kind::ALL.into_iter().find_map(|kind| {
-        let stamp = rest.strip_prefix(kind.label())?.strip_prefix('-')?;
+        let stamped = rest.strip_prefix(kind.label())?.strip_prefix('-')?;
+        let (stamp, n) = match stamped.split_once("Z-") {
+            Some((stamp, n)) => (&stamped[..=stamp.len()], n.parse::<u32>().ok().filter(|n| *n >= 2)?),
+            None => (stamped, 1),
+        };
         let at = time::PrimitiveDateTime::parse(stamp, STAMP).ok()?.assume_utc().unix_timestamp();
-        Some((kind, at))
+        Some((kind, at, n))
     })
 }
 
 /// Every backup of the database at `db`, newest first.
 pub fn list(db: &Path) -> Vec<Backup> {
     let Ok(entries) = std::fs::read_dir(dir_for(db)) else { return Vec::new() };
-    let mut backups: Vec<Backup> = entries
+    let mut backups: Vec<(u32, Backup)> = entries
         .filter_map(Result::ok)
         .filter_map(|entry| {
-            let (kind, taken_at) = parse_name(entry.file_name().to_str()?)?;
+            let (kind, taken_at, n) = parse_name(entry.file_name().to_str()?)?;
             let bytes = entry.metadata().ok()?.len();
-            Some(Backup { path: entry.path(), kind, taken_at, bytes })
+            Some((n, Backup { path: entry.path(), kind, taken_at, bytes }))
         })
         .collect();
-    backups.sort_by(|a, b| b.taken_at.cmp(&a.taken_at).then_with(|| b.path.cmp(&a.path)));
-    backups
+    backups.sort_by(|(n, a), (m, b)| {
+        b.taken_at.cmp(&a.taken_at).then(m.cmp(n)).then_with(|| b.path.cmp(&a.path))
+    });
+    backups.into_iter().map(|(_, backup)| backup).collect()
 }
 
 /// Opens `path` read-only and checks it is a healthy Trek database this build can open:
@@ -124,23 +136,38 @@ pub fn latest_good(db: &Path) -> Option<PathBuf> {
 /// Copies the database at `db` into a new backup of `kind` and prunes that kind to
 /// `BACKUPS_KEPT_PER_KIND`. Blocking: call it off the async runtime.
 pub fn take(db: &Path, kind: Kind, now: UnixTime) -> Result<Backup, StoreError> {
+    take_keeping(db, kind, now, None)
+}
+
+/// [`take`], but pruning never removes `keep` (the backup a restore is about to read).
+fn take_keeping(db: &Path, kind: Kind, now: UnixTime, keep: Option<&Path>) -> Result<Backup, StoreError> {
     let dir = dir_for(db);
     std::fs::create_dir_all(&dir).map_err(|source| StoreError::DataDir { path: dir.clone(), source })?;
-    let dest = dir.join(file_name(kind, now));
+    let mut n = 1;
+    let dest = loop {
+        let candidate = dir.join(file_name(kind, now, n));
+        if !candidate.exists() {
+            break candidate;
+        }
+        n += 1;
+    };
     let partial = dest.with_extension("db.partial");
     let source = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     source.busy_timeout(SQLITE_BUSY_TIMEOUT)?;
     source.backup(rusqlite::MAIN_DB, &partial, None)?;
     std::fs::rename(&partial, &dest).map_err(|source| StoreError::DataDir { path: dest.clone(), source })?;
-    prune(db, kind);
+    prune(db, kind, keep);
     let bytes = std::fs::metadata(&dest).map(|m| m.len()).unwrap_or(0);
     Ok(Backup { path: dest, kind, taken_at: now, bytes })
 }
 
 /// Removes the oldest backups of `kind` beyond the retention count. Best effort: a file that
 /// cannot be removed stays and is retried next time.
-fn prune(db: &Path, kind: Kind) {
-    for old in list(db).into_iter().filter(|b| b.kind == kind).skip(BACKUPS_KEPT_PER_KIND) {
+fn prune(db: &Path, kind: Kind, keep: Option<&Path>) {
+    let kept = |b: &Backup| Some(b.path.as_path()) == keep;
+    for old in
+        list(db).into_iter().filter(|b| b.kind == kind).skip(BACKUPS_KEPT_PER_KIND).filter(|b| !kept(b))
+    {
         if let Err(error) = std::fs::remove_file(&old.path) {
             tracing::warn!(path = %old.path.display(), %error, "could not remove an old backup");
         }
@@ -206,6 +233,79 @@ pub fn restore(db: &Path, from: &Path, now: UnixTime) -> Result<Restored, StoreE
     Ok(Restored { previous, schema_version })
 }
 
+/// Replaces the contents of the live database with the backup `from`, through `conn` (the
+/// writer's connection, outside any transaction) with SQLite's online backup API: the other
+/// connections stay open and see the restored data at their next read. The current database is
+/// kept first as a pre-restore backup; an older backup is migrated. The owner's login sessions
+/// are carried over, so the person who clicked Restore stays logged in.
+pub(super) fn restore_live(
+    conn: &mut Connection,
+    db: &Path,
+    from: &Path,
+    now: UnixTime,
+) -> Result<Restored, StoreError> {
+    let schema_version = verify(from)?;
+    let previous = take_keeping(db, Kind::PreRestore, now, Some(from))?.path;
+    let sessions = owner_sessions(conn)?;
+    copy_into(conn, from)?;
+    if let Err(e) = super::migrations::migrate(conn, db) {
+        // Never leave the running server on an old schema: put the database back as it was.
+        copy_into(conn, &previous)?;
+        return Err(e);
+    }
+    let tx = conn.transaction()?;
+    for row in &sessions {
+        tx.execute(
+            "INSERT OR REPLACE INTO owner_sessions (id, user_id, via, created_at, expires_at, revoked_at)
+             SELECT ?1, id, ?2, ?3, ?4, ?5 FROM users WHERE kind = 'owner'",
+            rusqlite::params![row.0, row.1, row.2, row.3, row.4],
+        )?;
+    }
+    tx.commit()?;
+    Ok(Restored { previous: Some(previous), schema_version })
+}
+
+/// Overwrites the database behind `conn` with the file `from`, all pages in one step (one
+/// transaction on the destination: it fails as a whole).
+fn copy_into(conn: &mut Connection, from: &Path) -> Result<(), StoreError> {
+    let source = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    source.busy_timeout(SQLITE_BUSY_TIMEOUT)?;
+    let copy = rusqlite::backup::Backup::new(&source, conn)?;
+    match copy.step(-1)? {
+        rusqlite::backup::StepResult::Done => Ok(()),
+        // Busy/locked: a reader of `from` or a writer elsewhere holds it; nothing was written.
+        other => Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            Some(format!("the copy could not finish ({other:?}); try again")),
+        ))),
+    }
+}
+
+type SessionRow = (String, String, i64, i64, Option<i64>);
+
+fn owner_sessions(conn: &Connection) -> Result<Vec<SessionRow>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, via, created_at, expires_at, revoked_at FROM owner_sessions WHERE revoked_at IS NULL",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The backup called `name` in the backups folder of `db`. Only names Trek gives its backups
+/// are accepted (never a path), so a caller cannot point a restore at an arbitrary file.
+pub fn by_name(db: &Path, name: &str) -> Result<Option<PathBuf>, InvalidBackupName> {
+    if parse_name(name).is_none() {
+        return Err(InvalidBackupName);
+    }
+    let path = dir_for(db).join(name);
+    Ok(path.is_file().then_some(path))
+}
+
+/// A name that is not one Trek gives its backups (`trek-<kind>-<YYYYMMDDTHHMMSSZ>.db`).
+#[derive(Debug, thiserror::Error)]
+#[error("not the name of a Trek backup (trek-<kind>-<YYYYMMDDTHHMMSSZ>.db)")]
+pub struct InvalidBackupName;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,18 +313,46 @@ mod tests {
     #[test]
     fn names_round_trip_and_foreign_files_are_ignored() {
         for kind in Kind::ALL {
-            let name = file_name(kind, 1_799_997_600);
-            assert_eq!(parse_name(&name), Some((kind, 1_799_997_600)), "{name}");
+            for n in [1, 2, 17] {
+                let name = file_name(kind, 1_799_997_600, n);
+                assert_eq!(parse_name(&name), Some((kind, 1_799_997_600, n)), "{name}");
+            }
         }
-        assert_eq!(file_name(Kind::Daily, 1_799_997_600), "trek-daily-20270115T072000Z.db");
+        assert_eq!(file_name(Kind::Daily, 1_799_997_600, 1), "trek-daily-20270115T072000Z.db");
+        assert_eq!(file_name(Kind::Daily, 1_799_997_600, 2), "trek-daily-20270115T072000Z-2.db");
         for foreign in [
             "trek.db",
             "trek-daily-.db",
             "trek-weekly-20270115T080000Z.db",
             "notes.txt",
             "trek-daily-20271315T080000Z.db",
+            "trek-daily-20270115T072000Z-1.db",
+            "trek-daily-20270115T072000Z-x.db",
+            "trek-daily-20270115T072000Z-.db",
+            "trek-daily-20270115T072000Z-2-3.db",
         ] {
             assert_eq!(parse_name(foreign), None, "{foreign}");
         }
+    }
+
+    #[test]
+    fn backups_in_one_second_never_overwrite_and_pruning_spares_the_kept_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("trek.db");
+        Connection::open(&db).unwrap().execute_batch("CREATE TABLE t (x); PRAGMA user_version = 1;").unwrap();
+        let now = 1_799_997_600;
+        let first = take(&db, Kind::PreRestore, now).unwrap();
+        let second = take(&db, Kind::PreRestore, now).unwrap();
+        assert_ne!(first.path, second.path);
+        assert!(second.path.to_str().unwrap().ends_with("Z-2.db"), "{:?}", second.path);
+        assert_eq!(list(&db).first().map(|b| b.path.clone()), Some(second.path.clone()), "newest first");
+
+        // Fill the kind to its retention count with later backups; the oldest is due for pruning
+        // but is the one a restore reads, so it stays.
+        for i in 1..=BACKUPS_KEPT_PER_KIND as i64 {
+            take_keeping(&db, Kind::PreRestore, now + i, Some(&first.path)).unwrap();
+        }
+        assert!(first.path.exists(), "the kept backup survives pruning");
+        assert!(!second.path.exists(), "the others are pruned as usual");
     }
 }

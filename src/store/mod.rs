@@ -20,6 +20,7 @@ use std::thread;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use tokio::sync::{Semaphore, oneshot};
 
+use crate::clock::UnixTime;
 use crate::config::{READ_CONNECTIONS, SQLITE_BUSY_TIMEOUT};
 
 pub use migrations::{SCHEMA_VERSION, migrate, migrate_to_version};
@@ -209,13 +210,17 @@ impl Store {
         F: FnOnce(&Transaction<'_>) -> Result<T, E> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
-        let job: WriteJob = Box::new(move |conn| {
+        self.submit(Box::new(move |conn| {
             let _ = reply.send(run_in_transaction(conn, f));
-        });
+        }))?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Queues `job` on the writer thread.
+    fn submit(&self, job: WriteJob) -> Result<(), StoreError> {
         let sender =
             self.inner.writer.lock().map_err(|_| StoreError::Closed)?.clone().ok_or(StoreError::Closed)?;
-        sender.send(job).map_err(|_| StoreError::Closed)?;
-        answer.await.map_err(|_| StoreError::Closed)?
+        sender.send(job).map_err(|_| StoreError::Closed)
     }
 
     /// SQLite's `PRAGMA data_version`: it changes whenever any other connection — our writer
@@ -294,6 +299,17 @@ impl Store {
         })
         .await
         .map_err(|_| StoreError::Closed)?
+    }
+
+    /// Replaces the live database's contents with the backup `from` (see
+    /// [`backups::restore_live`]) on the writer thread, between two write transactions.
+    pub async fn restore(&self, from: PathBuf, now: UnixTime) -> Result<backups::Restored, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let path = self.inner.path.clone();
+        self.submit(Box::new(move |conn| {
+            let _ = reply.send(backups::restore_live(conn, &path, &from, now));
+        }))?;
+        answer.await.map_err(|_| StoreError::Closed)?
     }
 
     /// Stops the writer after the jobs already queued and waits for it; later writes fail with

@@ -10,7 +10,7 @@
 // through the ops API. Bad input shows its error beside the field. Changes made outside the
 // browser (POST /api/ops, as an assistant would) appear within 2 s without a reload. Settings:
 // owner password (mismatch refused beside the field, then set and accepted by /auth/login),
-// backup now and the restore command; export downloads the document and importing it into a
+// backup now and the restore command, restoring that backup while Trek runs; export downloads the document and importing it into a
 // non-empty Trek is refused beside the file field. axe-core finds no serious or critical violations on the
 // trips list, trip page, Connections and Settings; every page is screenshotted in light and
 // dark under target/e2e/screens/; dark mode really is dark; no console errors, no missing
@@ -368,6 +368,21 @@ try {
     equalJson(manual.length, 1, 'one manual backup stored');
     assert(command.includes('db restore') && command.includes(manual[0].path), `restore command: ${command}`);
     assert((await page.locator('#settings-data-dir').textContent()).length > 1, 'data folder shown');
+  });
+
+  await step('settings: restoring the backup brings back its data while Trek runs; the page reloads logged in', async () => {
+    await ownerOp('create_trip', { title: 'Made after the backup' });
+    const row = page.locator('#backup-list .backup[data-kind="manual"]');
+    const button = row.locator('button.restore-now');
+    await button.click();
+    await button.filter({ hasText: 'Click again to restore' }).waitFor();
+    const reloaded = page.waitForEvent('load', { timeout: WAIT_MS });
+    await button.click();
+    await page.locator('#backup-list', { hasText: 'Restored' }).waitFor().catch(() => {});
+    await reloaded;
+    await page.locator('#backup-list .backup[data-kind="pre-restore"]').waitFor();
+    const { trips } = await ownerOp('list_trips', { include_archived: true });
+    equalJson(trips.map((t) => t.title).sort(), ['Alps by train'], 'the trips of the backup');
   });
 
   await step('settings: export all data downloads the versioned document; importing it into this (non-empty) Trek is refused beside the file field', async () => {
