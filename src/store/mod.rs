@@ -180,7 +180,13 @@ impl Store {
                 // Runs until every sender is dropped (`close`), then drops the connection,
                 // which checkpoints the WAL.
                 while let Ok(job) = rx.recv() {
-                    job(&mut writer);
+                    // A bug that panics in one job must not end every later write: the open
+                    // transaction rolls back as it unwinds, the caller gets `Closed`, and the
+                    // thread takes the next job.
+                    let run = std::panic::AssertUnwindSafe(|| job(&mut writer));
+                    if std::panic::catch_unwind(run).is_err() {
+                        tracing::error!("a database write panicked; it was rolled back");
+                    }
                 }
             })
             .map_err(|source| StoreError::DataDir { path: path.to_path_buf(), source })?;
@@ -388,6 +394,33 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(count, 0);
+    }
+
+    #[tokio::test]
+    async fn a_panicking_write_is_rolled_back_and_later_writes_still_work() {
+        let (_dir, store) = temp_store();
+        let panicked: Result<(), StoreError> = store
+            .write(|tx| {
+                tx.execute("INSERT INTO settings(key, value) VALUES ('p', '1')", [])?;
+                panic!("a bug in a write");
+            })
+            .await;
+        assert!(matches!(panicked, Err(StoreError::Closed)), "{panicked:?}");
+        store
+            .write(|tx| {
+                Ok::<_, StoreError>(tx.execute("INSERT INTO settings(key, value) VALUES ('q', '1')", [])?)
+            })
+            .await
+            .unwrap();
+        let keys: Vec<String> = store
+            .read(|c| {
+                let mut stmt = c.prepare("SELECT key FROM settings WHERE key IN ('p', 'q') ORDER BY key")?;
+                let rows = stmt.query_map([], |r| r.get(0))?;
+                Ok::<_, StoreError>(rows.collect::<Result<_, _>>()?)
+            })
+            .await
+            .unwrap();
+        assert_eq!(keys, ["q"], "the panicking write left nothing behind");
     }
 
     #[tokio::test]
