@@ -98,8 +98,9 @@ impl TrekMcp {
     /// Runs an operation for the caller and publishes what it changed.
     async fn run(&self, access: &AccessContext, name: &str, args: Value) -> Result<Value, OpError> {
         let actor = Actor { user: access.user };
-        let (value, changes) =
-            registry().execute_with(Some(&self.world), &self.store, name, actor, access.scopes, self.clock.now(), args).await?;
+        let (value, changes) = registry()
+            .execute_with(Some(&self.world), &self.store, name, actor, access.scopes, self.clock.now(), args)
+            .await?;
         self.events.publish(changes);
         Ok(value)
     }

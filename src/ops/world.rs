@@ -12,7 +12,9 @@ use crate::providers::world::WorldError;
 use crate::providers::world::google::{PlaceDetailsInput, PlaceDetailsResult};
 use crate::providers::world::maps_url::{MapsUrlInput, ResolvedMapsUrl};
 use crate::providers::world::nager::{HolidayCountries, Holidays, HolidaysInput, NoInput};
-use crate::providers::world::nominatim::{PlaceSearch, ReverseGeocode, ReverseGeocodeInput, SearchPlaceInput};
+use crate::providers::world::nominatim::{
+    PlaceSearch, ReverseGeocode, ReverseGeocodeInput, SearchPlaceInput,
+};
 use crate::providers::world::open_meteo::{DetailedWeather, Weather, WeatherInput};
 
 /// Like `ops!`, for operations that ask an outside service: each row becomes a unit struct

@@ -148,7 +148,11 @@ fn check_place_id(id: &str) -> Result<&str, WorldError> {
 
 impl World {
     /// The key headers, or the error that says how to configure a key.
-    fn google_headers(&self, tool: &str, fields: &'static str) -> Result<Vec<(HeaderName, HeaderValue)>, WorldError> {
+    fn google_headers(
+        &self,
+        tool: &str,
+        fields: &'static str,
+    ) -> Result<Vec<(HeaderName, HeaderValue)>, WorldError> {
         let key = self.inner.cfg.google_api_key.as_ref().ok_or_else(|| {
             WorldError::NotConfigured(format!(
                 "{tool} needs Google Places, which is off because no Google Maps Platform API key is set. \
@@ -158,8 +162,9 @@ impl World {
                  coordinates."
             ))
         })?;
-        let mut key_value = HeaderValue::from_str(key.expose())
-            .map_err(|_| WorldError::invalid("google_api_key", format!("{ENV_GOOGLE_MAPS_API_KEY} has invalid characters")))?;
+        let mut key_value = HeaderValue::from_str(key.expose()).map_err(|_| {
+            WorldError::invalid("google_api_key", format!("{ENV_GOOGLE_MAPS_API_KEY} has invalid characters"))
+        })?;
         key_value.set_sensitive(true);
         Ok(vec![
             (HeaderName::from_static("x-goog-api-key"), key_value),

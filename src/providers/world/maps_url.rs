@@ -149,9 +149,9 @@ pub fn parse_long_url(url: &Url) -> ParsedMapsUrl {
 /// The next URL a redirect leads to, checked: https, on an allowed host. `consent.google.com`
 /// pages carry the real target in `continue`, read here instead of fetching the page.
 fn checked_target(location: &str, base: &Url) -> Result<Url, WorldError> {
-    let mut next = base
-        .join(location)
-        .map_err(|_| WorldError::Refused(format!("the short link redirects to an unreadable address {location:?}")))?;
+    let mut next = base.join(location).map_err(|_| {
+        WorldError::Refused(format!("the short link redirects to an unreadable address {location:?}"))
+    })?;
     if host_of(&next) == "consent.google.com"
         && let Some(cont) = next.query_pairs().find(|(k, _)| k == "continue").map(|(_, v)| v.into_owned())
     {
@@ -184,7 +184,12 @@ impl World {
         for _ in 0..MAPS_LINK_MAX_HOPS {
             let mut fetch = current.clone();
             if let Some(origin) = test_origin {
-                fetch = origin.join(&format!("{}{}", current.path(), current.query().map_or(String::new(), |q| format!("?{q}"))))
+                fetch = origin
+                    .join(&format!(
+                        "{}{}",
+                        current.path(),
+                        current.query().map_or(String::new(), |q| format!("?{q}"))
+                    ))
                     .map_err(|e| WorldError::invalid("url", e.to_string()))?;
             }
             let fetched = self.inner.http.get_with(&fetch, &opts).await.map_err(|e| {
@@ -197,14 +202,13 @@ impl World {
                         .into(),
                 ));
             }
-            let location = fetched
-                .headers
-                .get(http::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .ok_or_else(|| WorldError::Malformed {
-                    provider: Provider::GoogleMapsLinks,
-                    detail: "a redirect without a Location header".into(),
-                })?;
+            let location =
+                fetched.headers.get(http::header::LOCATION).and_then(|v| v.to_str().ok()).ok_or_else(
+                    || WorldError::Malformed {
+                        provider: Provider::GoogleMapsLinks,
+                        detail: "a redirect without a Location header".into(),
+                    },
+                )?;
             let next = checked_target(location, &current)?;
             if !is_short_link(&next) {
                 return Ok(next);

@@ -126,8 +126,11 @@ impl WorldConfig {
                 *slot = parse_base_url(name, &raw)?;
             }
         }
-        cfg.google_api_key =
-            std::env::var(ENV_GOOGLE_MAPS_API_KEY).ok().map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()).map(ApiKey);
+        cfg.google_api_key = std::env::var(ENV_GOOGLE_MAPS_API_KEY)
+            .ok()
+            .map(|k| k.trim().to_owned())
+            .filter(|k| !k.is_empty())
+            .map(ApiKey);
         Ok(cfg)
     }
 }
@@ -197,8 +200,8 @@ impl Provider {
 pub enum WorldError {
     #[error("{field}: {message}")]
     Invalid { field: &'static str, message: String },
-    #[error("{} did not answer within {} seconds; try again later", .provider.label(), .secs)]
-    Timeout { provider: Provider, secs: u64 },
+    #[error("{} did not answer within {} ms; try again later", .provider.label(), .ms)]
+    Timeout { provider: Provider, ms: u128 },
     #[error("{} answered with HTTP status {status}{hint}", .provider.label())]
     Upstream { provider: Provider, status: u16, hint: &'static str },
     #[error("{}'s answer was larger than {limit} bytes and was not read", .provider.label())]
@@ -234,7 +237,7 @@ impl WorldError {
 
     fn from_provider(provider: Provider, e: ProviderError, timeout: Duration) -> Self {
         match e {
-            ProviderError::Timeout => Self::Timeout { provider, secs: timeout.as_secs().max(1) },
+            ProviderError::Timeout => Self::Timeout { provider, ms: timeout.as_millis() },
             ProviderError::TooLarge { limit } => Self::TooLarge { provider, limit },
             ProviderError::Status(status) => Self::Upstream { provider, status, hint: status_hint(status) },
             ProviderError::Redirect(status) => {
@@ -280,7 +283,7 @@ impl World {
             connect_timeout: WORLD_CONNECT_TIMEOUT.min(cfg.timeout),
             timeout: cfg.timeout,
             max_body_bytes: WORLD_MAX_BODY_BYTES,
-            user_agent: nominatim::user_agent(),
+            user_agent: world_user_agent(),
         })?;
         let interval = cfg.nominatim_interval.max(Duration::from_millis(1));
         let quota = Quota::with_period(interval)
@@ -332,9 +335,8 @@ impl World {
     {
         let name = provider.cache_name();
         let lookup = key.clone();
-        let hit = store
-            .read(move |c| world_cache::get(c, name, &lookup, now).map_err(StoreError::from))
-            .await?;
+        let hit =
+            store.read(move |c| world_cache::get(c, name, &lookup, now).map_err(StoreError::from)).await?;
         // An entry an older build wrote in another shape is simply fetched again.
         if let Some(value) = hit.and_then(|text| serde_json::from_str(&text).ok()) {
             return Ok(value);
@@ -343,7 +345,9 @@ impl World {
         let text = serde_json::to_string(&value)
             .map_err(|e| WorldError::Malformed { provider, detail: e.to_string() })?;
         store
-            .write(move |tx| world_cache::put(tx, name, &key, &text, now, now + ttl_secs).map_err(StoreError::from))
+            .write(move |tx| {
+                world_cache::put(tx, name, &key, &text, now, now + ttl_secs).map_err(StoreError::from)
+            })
             .await?;
         Ok(value)
     }
@@ -367,14 +371,18 @@ pub const DEFAULT_LANG: &str = "en";
 
 /// A language tag such as "en" or "pt-BR" (letters, digits and hyphens).
 fn check_lang(lang: Option<String>) -> Result<String, WorldError> {
-    let lang = lang.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).unwrap_or_else(|| DEFAULT_LANG.into());
+    let lang =
+        lang.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).unwrap_or_else(|| DEFAULT_LANG.into());
     let ok = lang.len() <= MAX_LANG_CHARS
         && lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         && lang.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
     if ok {
         Ok(lang)
     } else {
-        Err(WorldError::invalid("lang", format!("must be a language tag such as \"en\" or \"pt-BR\", got {lang:?}")))
+        Err(WorldError::invalid(
+            "lang",
+            format!("must be a language tag such as \"en\" or \"pt-BR\", got {lang:?}"),
+        ))
     }
 }
 

@@ -101,7 +101,8 @@ impl World {
     ) -> Result<HolidayCountries, WorldError> {
         let url = self.nager_url("api/v3/AvailableCountries")?;
         self.cached(store, now, Provider::NagerDate, "countries".into(), NAGER_CACHE_TTL_SECS, async {
-            let found: Vec<NagerCountry> = self.fetch_json(Provider::NagerDate, &url, None, Vec::new()).await?;
+            let found: Vec<NagerCountry> =
+                self.fetch_json(Provider::NagerDate, &url, None, Vec::new()).await?;
             let mut countries: Vec<HolidayCountry> = found
                 .into_iter()
                 .map(|c| HolidayCountry { country_code: c.country_code.to_ascii_uppercase(), name: c.name })

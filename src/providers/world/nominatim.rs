@@ -57,7 +57,7 @@ pub struct PlaceCandidate {
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct PlaceSearch {
-    /// Best match first; empty when nothing matched.
+    /// Best match first (never empty: no match is an error that says so).
     pub places: Vec<PlaceCandidate>,
     /// "openstreetmap" or "google".
     pub source: String,
@@ -153,11 +153,6 @@ impl NominatimPlace {
     }
 }
 
-/// The User-Agent of every Nominatim request (see [`super::world_user_agent`]).
-pub fn user_agent() -> String {
-    super::world_user_agent()
-}
-
 impl World {
     /// Waits for Nominatim's slot (one request per second for the whole process), then asks.
     async fn nominatim<T: serde::de::DeserializeOwned>(
@@ -191,10 +186,18 @@ impl World {
             return Err(WorldError::invalid("limit", format!("must be 1-{MAX_SEARCH_RESULTS}, got {limit}")));
         }
         let lang = check_lang(input.lang)?;
-        if self.inner.cfg.google_api_key.is_some() {
-            return self.google_search(store, now, &query, &lang, limit).await;
+        let found = if self.inner.cfg.google_api_key.is_some() {
+            self.google_search(store, now, &query, &lang, limit).await?
+        } else {
+            self.osm_search(store, now, &query, &lang, limit).await?
+        };
+        if found.places.is_empty() {
+            return Err(WorldError::NoResult(format!(
+                "{} found no place for {query:?}; try fewer words, another spelling, or add the city and country",
+                if found.source == "google" { "Google Places" } else { "OpenStreetMap" }
+            )));
         }
-        self.osm_search(store, now, &query, &lang, limit).await
+        Ok(found)
     }
 
     /// Nominatim search (also used by resolve_maps_url for links that carry only a name).
@@ -239,8 +242,8 @@ impl World {
             ("addressdetails", "1".to_owned()),
             ("accept-language", lang),
         ];
-        let answer: Option<ReverseGeocode> =
-            self.cached(store, now, Provider::Nominatim, key, NOMINATIM_CACHE_TTL_SECS, async {
+        let answer: Option<ReverseGeocode> = self
+            .cached(store, now, Provider::Nominatim, key, NOMINATIM_CACHE_TTL_SECS, async {
                 match self.nominatim::<ReverseAnswer>("reverse", &params).await? {
                     // "Nothing here" is an answer too, cached like the others.
                     ReverseAnswer::Error { .. } => Ok(None),

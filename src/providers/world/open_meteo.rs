@@ -254,9 +254,8 @@ impl World {
         let date = day.format(format_description!("[year]-[month]-[day]")).unwrap_or_default();
         let (lat, lng) = (format!("{:.4}", input.lat), format!("{:.4}", input.lng));
         let key = format!("forecast\n{lat}\n{lng}\n{date}\n{with_hours}");
-        let mut url = self.inner.cfg.open_meteo_url.join("v1/forecast").map_err(|e| WorldError::Malformed {
-            provider: Provider::OpenMeteo,
-            detail: format!("base url: {e}"),
+        let mut url = self.inner.cfg.open_meteo_url.join("v1/forecast").map_err(|e| {
+            WorldError::Malformed { provider: Provider::OpenMeteo, detail: format!("base url: {e}") }
         })?;
         {
             let mut q = url.query_pairs_mut();
@@ -280,7 +279,12 @@ impl World {
         Ok((forecast, date))
     }
 
-    pub async fn get_weather(&self, store: &Store, now: UnixTime, input: WeatherInput) -> Result<Weather, WorldError> {
+    pub async fn get_weather(
+        &self,
+        store: &Store,
+        now: UnixTime,
+        input: WeatherInput,
+    ) -> Result<Weather, WorldError> {
         let (forecast, date) = self.forecast(store, now, &input, false).await?;
         Ok(Weather { weather: daily(&forecast, &date)? })
     }
