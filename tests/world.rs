@@ -23,7 +23,9 @@ use serde_json::{Value, json};
 use trek::auth::scopes::{Scope, ScopeSet};
 use trek::clock::ManualClock;
 use trek::ops::{OpError, registry};
-use trek::providers::world::maps_url::MAPS_LINK_MAX_HOPS;
+use trek::providers::world::google::{GOOGLE_PLACES_CACHE_TTL_SECS, MAX_PLACE_ID_CHARS};
+use trek::providers::world::maps_url::{MAPS_LINK_CACHE_TTL_SECS, MAPS_LINK_MAX_HOPS, MAX_MAPS_URL_CHARS};
+use trek::providers::world::nager::NAGER_CACHE_TTL_SECS;
 use trek::providers::world::nominatim::{
     NOMINATIM_CACHE_TTL_SECS, NOMINATIM_MAX_BODY_BYTES, NOMINATIM_MIN_INTERVAL,
 };
@@ -590,6 +592,50 @@ async fn maps_links_never_lead_outside_google() {
         let e = err(&env, &world, "resolve_maps_url", json!({ "url": url })).await;
         assert!(e.to_string().starts_with("url:"), "{url}: {e}");
     }
+}
+
+#[tokio::test]
+async fn each_provider_keeps_its_answers_for_its_named_lifetime() {
+    let (fake, env) = (Fake::start().await, Env::new().await);
+    let world = fake.with_google();
+    let cases = [
+        (
+            "list_holidays",
+            json!({"country": "JP", "year": 2027}),
+            "/nager/api/v3/PublicHolidays",
+            NAGER_CACHE_TTL_SECS,
+        ),
+        ("list_holiday_countries", json!({}), "/nager/api/v3/AvailableCountries", NAGER_CACHE_TTL_SECS),
+        ("resolve_maps_url", json!({"url": "https://maps.app.goo.gl/abc"}), "/abc", MAPS_LINK_CACHE_TTL_SECS),
+        (
+            "get_place_details",
+            json!({"place_id": "ChIJvUbrwCCoAWARX2QiHCsn5A4"}),
+            "/google/v1/places/",
+            GOOGLE_PLACES_CACHE_TTL_SECS,
+        ),
+    ];
+    for (name, args, path, ttl) in cases {
+        for (now, expected) in [(NOW, 1), (NOW + ttl - 1, 1), (NOW + ttl, 2)] {
+            call(&env, &world, now, name, args.clone()).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(fake.hits(path).len(), expected, "{name} at +{}s", now - NOW);
+        }
+    }
+}
+
+#[tokio::test]
+async fn input_limits_are_checked_before_any_request() {
+    let (fake, env) = (Fake::start().await, Env::new().await);
+    let world = fake.with_google();
+    let long_url = format!("https://www.google.com/maps/place/{}", "x".repeat(MAX_MAPS_URL_CHARS));
+    let e = err(&env, &world, "resolve_maps_url", json!({ "url": long_url })).await;
+    assert!(e.to_string().starts_with("url:"), "{e}");
+    let e =
+        err(&env, &world, "get_place_details", json!({"place_id": "x".repeat(MAX_PLACE_ID_CHARS + 1)})).await;
+    assert!(e.to_string().starts_with("place_id:"), "{e}");
+    assert!(fake.hits("/").is_empty());
+    // At the limit the id is sent.
+    ok(&env, &world, "get_place_details", json!({"place_id": "x".repeat(MAX_PLACE_ID_CHARS)})).await;
+    assert_eq!(fake.hits("/google/v1/places/").len(), 1);
 }
 
 #[tokio::test]

@@ -49,3 +49,47 @@ pub fn count(conn: &Connection, provider: &str, now: UnixTime) -> rusqlite::Resu
     conn.prepare_cached("SELECT count(*) FROM world_cache WHERE provider = ?1 AND expires_at > ?2")?
         .query_row(params![provider, now], |r| r.get(0))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(include_str!("migrations/0009_world_cache.sql")).unwrap();
+        conn
+    }
+
+    #[test]
+    fn entries_expire_and_are_replaced() {
+        let mut conn = db();
+        let tx = conn.transaction().unwrap();
+        put(&tx, "p", "k", "1", 100, 200).unwrap();
+        put(&tx, "p", "k", "2", 100, 200).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(get(&conn, "p", "k", 199).unwrap().as_deref(), Some("2"));
+        assert_eq!(get(&conn, "p", "k", 200).unwrap(), None, "expired at expires_at");
+        assert_eq!(get(&conn, "other", "k", 150).unwrap(), None, "providers do not share keys");
+        // A later write removes what has expired.
+        let tx = conn.transaction().unwrap();
+        put(&tx, "p", "k2", "3", 300, 400).unwrap();
+        tx.commit().unwrap();
+        let rows: i64 = conn.query_row("SELECT count(*) FROM world_cache", [], |r| r.get(0)).unwrap();
+        assert_eq!(rows, 1);
+        assert_eq!(count(&conn, "p", 300).unwrap(), 1);
+    }
+
+    #[test]
+    fn the_cache_is_capped_dropping_the_soonest_to_expire() {
+        let mut conn = db();
+        let tx = conn.transaction().unwrap();
+        for i in 0..=WORLD_CACHE_MAX_ROWS {
+            put(&tx, "p", &i.to_string(), "v", 0, 1000 + i).unwrap();
+        }
+        tx.commit().unwrap();
+        let rows: i64 = conn.query_row("SELECT count(*) FROM world_cache", [], |r| r.get(0)).unwrap();
+        assert_eq!(rows, WORLD_CACHE_MAX_ROWS);
+        assert_eq!(get(&conn, "p", "0", 0).unwrap(), None, "the soonest to expire went first");
+        assert!(get(&conn, "p", &WORLD_CACHE_MAX_ROWS.to_string(), 0).unwrap().is_some());
+    }
+}

@@ -391,3 +391,45 @@ fn check_lang(lang: Option<String>) -> Result<String, WorldError> {
 pub fn world_user_agent() -> String {
     format!("{} (personal trip planner; world data for the user's own trips)", default_user_agent())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_must_be_http_and_get_a_trailing_slash() {
+        let url = parse_base_url(ENV_NOMINATIM_URL, "http://127.0.0.1:8080/nominatim").unwrap();
+        assert_eq!(url.as_str(), "http://127.0.0.1:8080/nominatim/");
+        assert_eq!(url.join("search").unwrap().path(), "/nominatim/search");
+        for bad in ["ftp://x.example/", "not a url", "https://x.example/?key=1", "file:///tmp"] {
+            let e = parse_base_url(ENV_NOMINATIM_URL, bad).unwrap_err();
+            assert!(e.to_string().starts_with(ENV_NOMINATIM_URL), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn defaults_name_the_real_services_and_limits() {
+        let cfg = WorldConfig::default();
+        assert_eq!(cfg.nominatim_url.as_str(), DEFAULT_NOMINATIM_URL);
+        assert_eq!(cfg.open_meteo_url.as_str(), DEFAULT_OPEN_METEO_URL);
+        assert_eq!(cfg.nager_date_url.as_str(), DEFAULT_NAGER_DATE_URL);
+        assert_eq!(cfg.google_places_url.as_str(), DEFAULT_GOOGLE_PLACES_URL);
+        assert_eq!(cfg.timeout, WORLD_REQUEST_TIMEOUT);
+        assert_eq!(cfg.nominatim_interval, nominatim::NOMINATIM_MIN_INTERVAL);
+        assert!(cfg.google_api_key.is_none() && cfg.maps_link_origin_for_tests.is_none());
+        assert!(world_user_agent().starts_with("Trek/"));
+        for p in [Provider::Nominatim, Provider::OpenMeteo, Provider::NagerDate, Provider::GooglePlaces] {
+            assert!(p.max_body_bytes() <= WORLD_MAX_BODY_BYTES, "{p:?}");
+        }
+        assert_eq!(format!("{:?}", ApiKey::new("AIzaSecret")), "ApiKey(…)");
+    }
+
+    #[test]
+    fn language_tags() {
+        assert_eq!(check_lang(None).unwrap(), DEFAULT_LANG);
+        assert_eq!(check_lang(Some("pt-BR".into())).unwrap(), "pt-BR");
+        for bad in ["en&x=1", "-en", "x".repeat(MAX_LANG_CHARS + 1).as_str()] {
+            assert!(check_lang(Some(bad.into())).is_err(), "{bad}");
+        }
+    }
+}
