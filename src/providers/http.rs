@@ -485,6 +485,44 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn redirects_can_be_handed_back_and_posts_carry_headers_and_json() {
+        let app = Router::new()
+            .route(
+                "/moved",
+                get(|| async { axum::response::Redirect::to("https://www.google.com/maps").into_response() }),
+            )
+            .route(
+                "/echo",
+                axum::routing::post(|headers: HeaderMap, body: String| async move {
+                    let key = headers.get("x-api-key").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                    (
+                        [(header::CONTENT_TYPE, "application/json")],
+                        format!("{{\"key\":\"{key}\",\"body\":{body}}}"),
+                    )
+                }),
+            );
+        let addr = serve(app).await;
+        let at = |p: &str| Url::parse(&format!("http://{addr}{p}")).unwrap();
+        let opts = GetOptions { return_redirects: true, ..GetOptions::default() };
+        let fetched = http().get_with(&at("/moved"), &opts).await.unwrap();
+        assert_eq!(fetched.status, StatusCode::SEE_OTHER);
+        assert_eq!(fetched.headers[header::LOCATION], "https://www.google.com/maps");
+        assert!(fetched.body.is_empty());
+
+        let opts = GetOptions {
+            require_json: true,
+            headers: vec![(
+                header::HeaderName::from_static("x-api-key"),
+                header::HeaderValue::from_static("k1"),
+            )],
+            ..GetOptions::default()
+        };
+        let fetched = http().post_json(&at("/echo"), &serde_json::json!({"q": 1}), &opts).await.unwrap();
+        let echoed: serde_json::Value = serde_json::from_slice(&fetched.body).unwrap();
+        assert_eq!(echoed, serde_json::json!({"key": "k1", "body": {"q": 1}}));
+    }
+
+    #[tokio::test]
     async fn public_only_refuses_loopback_names_and_literals_before_connecting() {
         let http = http();
         let opts = GetOptions { public_only: true, ..GetOptions::default() };
