@@ -102,6 +102,8 @@ pub struct Config {
     pub mcp_rate_limit: u32,
     /// Live MCP sessions per user; the least recently used one is ended to make room.
     pub mcp_max_sessions_per_user: usize,
+    /// World-data providers (base URLs from `TREK_*_URL`, the optional Google key).
+    pub world: crate::providers::world::WorldConfig,
 }
 
 /// A configuration value that cannot be used, with the setting that produced it.
@@ -115,6 +117,8 @@ pub enum ConfigError {
     Port(String),
     #[error("{ENV_PUBLIC_URL} must be an http(s) origin without path, query or credentials, got {0:?}")]
     PublicUrl(String),
+    #[error(transparent)]
+    ProviderUrl(#[from] crate::providers::world::BadProviderUrl),
 }
 
 impl Config {
@@ -133,6 +137,7 @@ impl Config {
             client_dirs: None,
             mcp_rate_limit: env_number(ENV_MCP_RATE_LIMIT)?.unwrap_or(DEFAULT_MCP_RATE_LIMIT),
             mcp_max_sessions_per_user: env_number(ENV_MCP_MAX_SESSIONS)?.unwrap_or(DEFAULT_MCP_MAX_SESSIONS),
+            world: crate::providers::world::WorldConfig::from_env()?,
         })
     }
 

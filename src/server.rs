@@ -20,6 +20,7 @@ use crate::events::EventBus;
 use crate::http::guard::AllowedOrigins;
 use crate::http::{AppState, OAuthLimits, app, paths};
 use crate::mcp::McpState;
+use crate::providers::world::World;
 use crate::providers::{OutboundConfig, OutboundHttp};
 use crate::store::{Store, StoreError, owner};
 
@@ -102,6 +103,7 @@ impl Server {
             oauth.clone(),
             owner.clone(),
             cancel.clone(),
+            World::new(config.world.clone()).map_err(|e| StartError::Outbound(e.to_string()))?,
         );
         mcp.load_enabled(&store).await?;
         mcp.spawn_housekeeping();

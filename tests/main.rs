@@ -65,3 +65,5 @@ mod scenario_kyoto;
 mod client_compat;
 // Crash safety: SIGKILL of the real `trek serve` mid-write loses no acknowledged call.
 mod crash_safety;
+// World data: geocoding, maps links, Google Places, weather and holidays against local fake providers.
+mod world;

@@ -150,6 +150,16 @@ const en = {
   'places.field.phone': 'Phone',
   'places.placeholder.name': 'Fushimi Inari Taisha',
 
+  // World data: the new-place form's search of real places (search_place).
+  'placeSearch.label': 'Search a real place',
+  'placeSearch.placeholder': 'Search a place or address, e.g. Kinkaku-ji, Kyoto',
+  'placeSearch.search': 'Search',
+  'placeSearch.searching': 'Searching…',
+  'placeSearch.found.one': '1 place found: pick it to fill the form.',
+  'placeSearch.found.other': '{n} places found: pick one to fill the form.',
+  'placeSearch.use': 'Use {name}',
+  'placeSearch.filled': 'Filled in {name}: check it and add the place.',
+
   'map.title': 'Map',
   'map.empty': 'No places with coordinates yet. ',
   'map.emptyHint': 'Give a place a latitude and longitude (Places, below) to see it here.',

@@ -133,6 +133,7 @@ impl CimdResolver {
             max_body_bytes: Some(CIMD_MAX_BODY_BYTES),
             https_only: !insecure,
             public_only: !insecure,
+            ..GetOptions::default()
         };
         let fetched = self.inner.http.get_with(&url, &opts).await.map_err(|source| match source {
             ProviderError::ForbiddenAddress(addr) => {

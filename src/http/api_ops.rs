@@ -82,6 +82,17 @@ impl From<OpError> for ApiError {
                 ApiError::new(StatusCode::INSUFFICIENT_STORAGE, "disk_full", message)
             }
             OpError::Domain(other) => ApiError::internal(&other),
+            OpError::Outbound(e) => {
+                use crate::providers::world::WorldError as W;
+                let (status, code) = match e {
+                    W::NoResult(_) => (StatusCode::NOT_FOUND, "no_result"),
+                    W::NotConfigured(_) => (StatusCode::SERVICE_UNAVAILABLE, "not_configured"),
+                    W::Timeout { .. } => (StatusCode::GATEWAY_TIMEOUT, "upstream_timeout"),
+                    W::OutOfRange(_) | W::Refused(_) => (StatusCode::BAD_REQUEST, "invalid"),
+                    _ => (StatusCode::BAD_GATEWAY, "upstream_error"),
+                };
+                ApiError::new(status, code, message)
+            }
         }
     }
 }
@@ -100,7 +111,15 @@ async fn call_op(
             .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", e.to_string()))?
     };
     let (value, changes) = registry()
-        .execute(&state.store, &name, Actor { user }, ScopeSet::all(), state.clock.now(), args)
+        .execute_with(
+            Some(state.mcp.world()),
+            &state.store,
+            &name,
+            Actor { user },
+            ScopeSet::all(),
+            state.clock.now(),
+            args,
+        )
         .await?;
     state.events.publish(changes);
     Ok(Json(value))

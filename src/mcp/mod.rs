@@ -55,6 +55,7 @@ impl McpState {
         oauth: OAuth,
         owner: OwnerAuth,
         cancel: CancellationToken,
+        world: crate::providers::world::World,
     ) -> Self {
         let mut session_manager = LocalSessionManager::default();
         // Our registry ends idle sessions on our clock; rmcp's own timer is only a safety net
@@ -69,7 +70,7 @@ impl McpState {
                 config.mcp_max_sessions_per_user,
             )),
             limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
-            handler: TrekMcp { store, clock, events },
+            handler: TrekMcp { store, clock, events, world },
             oauth,
             owner,
             session_manager,
@@ -83,6 +84,11 @@ impl McpState {
         let value = store.read(|c| settings::get(c, settings::MCP_ENABLED).map_err(StoreError::from)).await?;
         self.enabled.store(value.and_then(|v| v.as_bool()).unwrap_or(true), Ordering::SeqCst);
         Ok(())
+    }
+
+    /// The outside-world providers, shared by MCP tools and the UI's `/api/ops`.
+    pub fn world(&self) -> &crate::providers::world::World {
+        &self.handler.world
     }
 
     pub fn is_enabled(&self) -> bool {

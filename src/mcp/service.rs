@@ -37,6 +37,8 @@ pub struct TrekMcp {
     pub store: Store,
     pub clock: SharedClock,
     pub events: EventBus,
+    /// Outside-world providers for `Kind::Outbound` tools.
+    pub world: crate::providers::world::World,
 }
 
 /// The caller, as the bearer middleware established it.
@@ -98,8 +100,9 @@ impl TrekMcp {
     /// Runs an operation for the caller and publishes what it changed.
     async fn run(&self, access: &AccessContext, name: &str, args: Value) -> Result<Value, OpError> {
         let actor = Actor { user: access.user };
-        let (value, changes) =
-            registry().execute(&self.store, name, actor, access.scopes, self.clock.now(), args).await?;
+        let (value, changes) = registry()
+            .execute_with(Some(&self.world), &self.store, name, actor, access.scopes, self.clock.now(), args)
+            .await?;
         self.events.publish(changes);
         Ok(value)
     }

@@ -13,8 +13,11 @@ mod places;
 mod share;
 mod todos;
 mod trips;
+mod world;
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
 use schemars::JsonSchema;
@@ -25,6 +28,7 @@ use serde_json::{Map, Value};
 use crate::auth::scopes::{Scope, ScopeSet};
 use crate::clock::UnixTime;
 use crate::domain::{Actor, Change, Ctx, DomainError};
+use crate::providers::world::{World, WorldError};
 use crate::store::{Store, StoreError};
 
 /// What an operation does to the world; MCP annotations are derived from it, never typed.
@@ -95,7 +99,33 @@ pub enum OpError {
     MissingScope(Scope),
     #[error(transparent)]
     Domain(#[from] DomainError),
+    /// An outside service (geocoding, weather, holidays) failed or refused.
+    #[error(transparent)]
+    Outbound(WorldError),
 }
+
+impl From<WorldError> for OpError {
+    fn from(e: WorldError) -> Self {
+        match e {
+            WorldError::Invalid { field, message } => Self::Domain(DomainError::Invalid { field, message }),
+            WorldError::Store(e) => Self::Domain(DomainError::Store(e)),
+            other => Self::Outbound(other),
+        }
+    }
+}
+
+/// What a `Kind::Outbound` operation gets: the providers and the store (for its cache), never a
+/// connection held while it waits on the network.
+#[derive(Clone, Copy)]
+pub struct OutboundCtx<'a> {
+    pub world: &'a World,
+    pub store: &'a Store,
+    pub actor: Actor,
+    pub now: UnixTime,
+}
+
+/// The running call of an outbound operation.
+pub type OutboundFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, OpError>> + Send + 'a>>;
 
 impl From<StoreError> for OpError {
     fn from(e: StoreError) -> Self {
@@ -111,6 +141,10 @@ pub trait DynOp: Send + Sync {
     fn call(&self, cx: &Ctx<'_>, args: Value) -> Result<Value, OpError>;
     /// Deserializes `args` into the input type without running anything (example checks).
     fn check_input(&self, args: Value) -> Result<(), OpError>;
+    /// Runs a `Kind::Outbound` operation; `None` for every other kind.
+    fn call_outbound<'a>(&'a self, _cx: OutboundCtx<'a>, _args: Value) -> Option<OutboundFuture<'a>> {
+        None
+    }
 }
 
 /// Deserializes arguments, naming the offending field (serde_path_to_error), so the assistant
@@ -264,6 +298,7 @@ impl Registry {
             todos::OPS,
             notes::OPS,
             atlas::OPS,
+            world::OPS,
         ];
         let mut ops = Vec::new();
         let mut by_name = HashMap::new();
@@ -301,20 +336,42 @@ impl Registry {
         now: UnixTime,
         args: Value,
     ) -> Result<(Value, Vec<Change>), OpError> {
+        self.execute_with(None, store, name, actor, scopes, now, args).await
+    }
+
+    /// [`Registry::execute`] with the outside-world providers, which `Kind::Outbound`
+    /// operations need (MCP and the UI pass the server's; without them those operations fail).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn execute_with(
+        &self,
+        world: Option<&World>,
+        store: &Store,
+        name: &str,
+        actor: Actor,
+        scopes: ScopeSet,
+        now: UnixTime,
+        args: Value,
+    ) -> Result<(Value, Vec<Change>), OpError> {
         let entry = self.get(name).ok_or_else(|| OpError::Unknown(name.to_owned()))?;
         if let Some(scope) = entry.meta.scope.filter(|s| !scopes.grants(*s)) {
             return Err(OpError::MissingScope(scope));
         }
         let op = entry.op;
+        if entry.meta.kind == Kind::Outbound {
+            // Waits on the network with no SQLite connection held; the cache does short reads
+            // and writes of its own. Outbound operations change no trip data.
+            let world = world.ok_or(OpError::Outbound(WorldError::Unavailable))?;
+            let cx = OutboundCtx { world, store, actor, now };
+            let call = op.call_outbound(cx, args).ok_or(OpError::Outbound(WorldError::Unavailable))?;
+            return Ok((call.await?, Vec::new()));
+        }
         let run = move |conn: &rusqlite::Connection| {
             let cx = Ctx::new(conn, actor, now);
             let value = op.call(&cx, args)?;
             Ok::<_, OpError>((value, cx.into_changes()))
         };
         match entry.meta.kind {
-            Kind::Read => store.read_inline(run).await,
-            // Outbound reads may wait on a remote service: not on an async worker.
-            Kind::Outbound => store.read(run).await,
+            Kind::Read | Kind::Outbound => store.read_inline(run).await,
             Kind::Write | Kind::Delete => store.write(move |tx| run(tx)).await,
         }
     }

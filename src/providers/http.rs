@@ -39,9 +39,15 @@ pub struct GetOptions {
     /// Resolve the host first and refuse loopback, private and other non-public addresses;
     /// the connection then goes only to the addresses that were checked.
     pub public_only: bool,
+    /// Extra request headers (API keys sent as headers, field masks).
+    pub headers: Vec<(header::HeaderName, header::HeaderValue)>,
+    /// Hand a 3xx response back (with its `Location`, without its body) instead of failing, for
+    /// callers that follow redirects themselves after checking each target.
+    pub return_redirects: bool,
 }
 
-/// A successful (2xx) response with its whole body.
+/// A successful (2xx) response with its whole body, or a 3xx one without body when
+/// [`GetOptions::return_redirects`] asked for it.
 #[derive(Debug, Clone)]
 pub struct Fetched {
     pub status: StatusCode,
@@ -72,6 +78,25 @@ impl OutboundHttp {
     /// Content-Length can lie or be absent), redirects, non-2xx statuses and, if asked,
     /// non-JSON content types and non-public addresses.
     pub async fn get_with(&self, url: &Url, opts: &GetOptions) -> Result<Fetched, ProviderError> {
+        self.send(url, None, opts).await
+    }
+
+    /// POST a JSON body (APIs whose searches are POSTs) with the same checks as [`Self::get_with`].
+    pub async fn post_json(
+        &self,
+        url: &Url,
+        body: &serde_json::Value,
+        opts: &GetOptions,
+    ) -> Result<Fetched, ProviderError> {
+        self.send(url, Some(body), opts).await
+    }
+
+    async fn send(
+        &self,
+        url: &Url,
+        json_body: Option<&serde_json::Value>,
+        opts: &GetOptions,
+    ) -> Result<Fetched, ProviderError> {
         match url.scheme() {
             "https" => {}
             "http" if !opts.https_only => {}
@@ -98,13 +123,22 @@ impl OutboundHttp {
         let limit = opts
             .max_body_bytes
             .map_or(self.inner.cfg.max_body_bytes, |m| m.min(self.inner.cfg.max_body_bytes));
-        let mut request = client.get(url.clone());
+        let mut request = match json_body {
+            Some(body) => client.post(url.clone()).json(body),
+            None => client.get(url.clone()),
+        };
         if opts.require_json {
             request = request.header(header::ACCEPT, "application/json");
+        }
+        for (name, value) in &opts.headers {
+            request = request.header(name, value);
         }
         let mut response = request.send().await.map_err(map_reqwest_error)?;
 
         let status = response.status();
+        if status.is_redirection() && opts.return_redirects {
+            return Ok(Fetched { status, headers: response.headers().clone(), body: Vec::new() });
+        }
         if status.is_redirection() {
             return Err(ProviderError::Redirect(status.as_u16()));
         }
@@ -448,6 +482,44 @@ mod tests {
         assert!(matches!(err, ProviderError::InvalidBody(_)), "{err}");
         // Without the JSON requirement the same page is fine.
         assert_eq!(http.get_bytes(&at("/html")).await.unwrap().body, b"<p>hi</p>");
+    }
+
+    #[tokio::test]
+    async fn redirects_can_be_handed_back_and_posts_carry_headers_and_json() {
+        let app = Router::new()
+            .route(
+                "/moved",
+                get(|| async { axum::response::Redirect::to("https://www.google.com/maps").into_response() }),
+            )
+            .route(
+                "/echo",
+                axum::routing::post(|headers: HeaderMap, body: String| async move {
+                    let key = headers.get("x-api-key").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                    (
+                        [(header::CONTENT_TYPE, "application/json")],
+                        format!("{{\"key\":\"{key}\",\"body\":{body}}}"),
+                    )
+                }),
+            );
+        let addr = serve(app).await;
+        let at = |p: &str| Url::parse(&format!("http://{addr}{p}")).unwrap();
+        let opts = GetOptions { return_redirects: true, ..GetOptions::default() };
+        let fetched = http().get_with(&at("/moved"), &opts).await.unwrap();
+        assert_eq!(fetched.status, StatusCode::SEE_OTHER);
+        assert_eq!(fetched.headers[header::LOCATION], "https://www.google.com/maps");
+        assert!(fetched.body.is_empty());
+
+        let opts = GetOptions {
+            require_json: true,
+            headers: vec![(
+                header::HeaderName::from_static("x-api-key"),
+                header::HeaderValue::from_static("k1"),
+            )],
+            ..GetOptions::default()
+        };
+        let fetched = http().post_json(&at("/echo"), &serde_json::json!({"q": 1}), &opts).await.unwrap();
+        let echoed: serde_json::Value = serde_json::from_slice(&fetched.body).unwrap();
+        assert_eq!(echoed, serde_json::json!({"key": "k1", "body": {"q": 1}}));
     }
 
     #[tokio::test]

@@ -1,6 +1,7 @@
 //! Outbound HTTP: the one constructor (timeouts, body cap, no redirects, SSRF guard) that every provider and the CIMD fetch use.
 
 mod http;
+pub mod world;
 
 use std::time::Duration;
 

@@ -12,6 +12,7 @@ pub mod oauth;
 pub mod owner;
 pub mod settings;
 pub mod transfer;
+pub mod world_cache;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};

@@ -67,6 +67,7 @@ pub const INSTANCE_TABLES: &[&str] = &[
     "oauth_tokens",
     "static_tokens",
     "auth_audit",
+    "world_cache",
 ];
 
 /// Columns of exported tables that are credentials of this installation.

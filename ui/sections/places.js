@@ -1,7 +1,8 @@
 // Places: the trip's places (unplanned ones first and highlighted), each editable, plannable
-// on a day (or dragged onto one) and deletable, and the form that adds one.
+// on a day (or dragged onto one) and deletable, and the form that adds one — which a search
+// of real places (search_place) can fill.
 
-import { SignedOut } from '../api.js';
+import { SignedOut, describeError } from '../api.js';
 import { h, confirmButton } from '../dom.js';
 import { op, showFormError, clearFormErrors, formValues } from '../ops.js';
 import { formatDay } from '../dates.js';
@@ -157,11 +158,17 @@ function newPlacePanel() {
     }
     if (v.address) input.address = v.address;
     if (v.category_id) input.category_id = Number(v.category_id);
+    // Ids of the search result the form was filled from, while its name is still the one shown.
+    if (form.dataset.pickedName === input.name) {
+      if (form.dataset.osmId) input.osm_id = form.dataset.osmId;
+      if (form.dataset.googlePlaceId) input.google_place_id = form.dataset.googlePlaceId;
+    }
     const submit = form.querySelector('[type="submit"]');
     submit.disabled = true;
     try {
       const place = await op('create_place', input);
       form.reset();
+      delete form.dataset.pickedName;
       await cx.load();
       document.getElementById('place-name').focus();
       const row = document.querySelector(`#place-list [data-place-id="${place.id}"]`);
@@ -175,6 +182,51 @@ function newPlacePanel() {
   });
   return h('details', { class: 'panel', id: 'new-place-panel', open: true },
     h('summary', { 'data-focus': 'new-place-summary' }, t('places.new')),
+    placeSearch(form),
     form,
     h('p', { id: 'new-place-status', class: 'muted small', role: 'status', 'aria-live': 'polite' }));
+}
+
+/** A search of real places (search_place); picking a result fills the new-place form. */
+function placeSearch(form) {
+  const input = h('input', { id: 'place-search', type: 'search', maxlength: 500, autocomplete: 'off',
+    placeholder: t('placeSearch.placeholder'), 'aria-label': t('placeSearch.label') });
+  const button = h('button', { type: 'submit', class: 'secondary small' }, t('placeSearch.search'));
+  const status = h('p', { id: 'place-search-status', class: 'muted small', role: 'status', 'aria-live': 'polite' });
+  const results = h('ul', { id: 'place-search-results', class: 'search-results' });
+  const fill = (place) => {
+    const set = (id, value) => { document.getElementById(id).value = value ?? ''; };
+    set('place-name', place.name);
+    set('place-lat', place.lat);
+    set('place-lng', place.lng);
+    set('place-address', place.address);
+    form.dataset.pickedName = place.name;
+    form.dataset.osmId = place.osm_id ?? '';
+    form.dataset.googlePlaceId = place.google_place_id ?? '';
+    results.replaceChildren();
+    status.textContent = t('placeSearch.filled', { name: place.name });
+    document.getElementById('place-name').focus();
+  };
+  const search = h('form', { id: 'place-search-form', class: 'inline-form', role: 'search' }, input, button);
+  search.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const query = input.value.trim();
+    if (!query) return;
+    button.disabled = true;
+    status.textContent = t('placeSearch.searching');
+    results.replaceChildren();
+    try {
+      const found = await op('search_place', { query });
+      status.textContent = tn('placeSearch.found', found.places.length);
+      results.replaceChildren(...found.places.map((place) => h('li', {},
+        h('button', { type: 'button', class: 'link-btn', onclick: () => fill(place),
+          'aria-label': t('placeSearch.use', { name: place.name }) },
+        h('strong', {}, place.name), ' ', h('span', { class: 'muted small' }, place.address)))));
+    } catch (error) {
+      if (!(error instanceof SignedOut)) status.textContent = describeError(error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h('div', { class: 'place-search' }, search, status, results);
 }

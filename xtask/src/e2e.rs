@@ -25,6 +25,13 @@
 //!   `get_trip_summary` and then in the owner's UI in Chromium. Screenshot in
 //!   `target/e2e/kyoto-trip.png`.
 //!
+//! - `ui_place_search`: the new-place form's place search in Chromium, against a fake Nominatim
+//!   the script serves from `tests/fixtures/world/` on the port the server was pointed at.
+//!
+//! Every server's world-data providers (Nominatim, Open-Meteo, Nager.Date, Google Places) point
+//! at `127.0.0.1:$TREK_E2E_WORLD_PORT`, so no suite reaches the internet; a script that needs
+//! them serves that port itself.
+//!
 //! `cargo xtask e2e NAME` runs one suite by its name in [`SUITES`]; `cargo xtask test` runs them all.
 
 use std::io::{Read, Write};
@@ -61,6 +68,11 @@ pub const SUITES: &[Suite] = &[
         name: "ui_connections",
         title: "UI connections in headless Chromium",
         scripts: &["ui_connections.mjs"],
+    },
+    Suite {
+        name: "ui_place_search",
+        title: "UI place search (search_place) in headless Chromium",
+        scripts: &["ui_place_search.mjs"],
     },
     Suite { name: "ts_sdk", title: "official TypeScript SDK client", scripts: &["ts_sdk.mjs"] },
     Suite { name: "mcp_remote", title: "mcp-remote over stdio", scripts: &["mcp_remote.mjs"] },
@@ -141,6 +153,8 @@ struct E2eServer {
     e2e: PathBuf,
     trek: PathBuf,
     port: u16,
+    /// Where the server's world-data providers point (a script may serve it).
+    world_port: u16,
     base: String,
     log_path: PathBuf,
     // Field order matters: the server stops before its data dir is removed.
@@ -175,9 +189,16 @@ impl E2eServer {
             data_dir.0.display(),
             log_path.display()
         );
+        let world_port = free_port()?;
+        let world = |path: &str| format!("http://127.0.0.1:{world_port}/{path}/");
         let child = Command::new(&trek)
             .args(["serve", "--port", &port.to_string()])
             .env("TREK_DATA_DIR", &data_dir.0)
+            .env("TREK_NOMINATIM_URL", world("nominatim"))
+            .env("TREK_OPEN_METEO_URL", world("meteo"))
+            .env("TREK_NAGER_DATE_URL", world("nager"))
+            .env("TREK_GOOGLE_PLACES_URL", world("google"))
+            .env_remove("TREK_GOOGLE_MAPS_API_KEY")
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
@@ -185,7 +206,17 @@ impl E2eServer {
             .with_context(|| format!("starting {}", trek.display()))?;
         let mut server = ServerGuard(child);
         wait_for_healthz(port, &mut server.0).with_context(|| format!("see {}", log_path.display()))?;
-        Ok(Self { root: root.to_owned(), e2e, trek, port, base, log_path, _server: server, data_dir })
+        Ok(Self {
+            root: root.to_owned(),
+            e2e,
+            trek,
+            port,
+            world_port,
+            base,
+            log_path,
+            _server: server,
+            data_dir,
+        })
     }
 
     /// A fresh one-time owner login URL from `trek login-link`.
@@ -223,6 +254,7 @@ impl E2eServer {
             // Scripts that need the CLI (for example `trek connections`) use the same server's data.
             .env("TREK_BIN", &self.trek)
             .env("TREK_DATA_DIR", &self.data_dir.0)
+            .env("TREK_E2E_WORLD_PORT", self.world_port.to_string())
             .stdin(Stdio::null())
             .status()
             .with_context(|| format!("running {} {script}", interpreter.display()))?;

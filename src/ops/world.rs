@@ -1,0 +1,181 @@
+//! World-data operations (`Kind::Outbound`): place search, reverse geocoding, Google Maps
+//! links, Google place details, weather and public holidays. Each row delegates to a
+//! `providers::world::World` method, which owns caching, limits and errors.
+
+use serde_json::{Map, Value};
+
+use super::{DynOp, Kind, OpError, OpMeta, OutboundCtx, OutboundFuture, parse_input, schema_object};
+use crate::auth::scopes::Scope;
+use crate::domain::Ctx;
+use crate::ops::Addon;
+use crate::providers::world::WorldError;
+use crate::providers::world::google::{PlaceDetailsInput, PlaceDetailsResult};
+use crate::providers::world::maps_url::{MapsUrlInput, ResolvedMapsUrl};
+use crate::providers::world::nager::{HolidayCountries, Holidays, HolidaysInput, NoInput};
+use crate::providers::world::nominatim::{
+    PlaceSearch, ReverseGeocode, ReverseGeocodeInput, SearchPlaceInput,
+};
+use crate::providers::world::open_meteo::{DetailedWeather, Weather, WeatherInput};
+
+/// Like `ops!`, for operations that ask an outside service: each row becomes a unit struct
+/// whose `call_outbound` parses the input and awaits a `World` method.
+macro_rules! outbound_ops {
+    ($(
+        $ty:ident {
+            name: $name:literal,
+            title: $title:literal,
+            description: $desc:expr,
+            scope: $scope:expr,
+            addon: $addon:expr,
+            input: $input:ty,
+            output: $output:ty,
+            run: $method:ident,
+            examples: [$($ex:literal),* $(,)?] $(,)?
+        }
+    )*) => {
+        $(
+            pub struct $ty;
+            impl DynOp for $ty {
+                fn meta(&self) -> OpMeta {
+                    OpMeta {
+                        name: $name,
+                        title: $title,
+                        description: $desc,
+                        scope: $scope,
+                        addon: $addon,
+                        kind: Kind::Outbound,
+                        idempotent: true,
+                        examples: &[$($ex),*],
+                    }
+                }
+                fn input_schema(&self) -> Map<String, Value> {
+                    schema_object::<$input>()
+                }
+                fn output_schema(&self) -> Map<String, Value> {
+                    schema_object::<$output>()
+                }
+                fn call(&self, _cx: &Ctx<'_>, _args: Value) -> Result<Value, OpError> {
+                    Err(OpError::Outbound(WorldError::Unavailable))
+                }
+                fn check_input(&self, args: Value) -> Result<(), OpError> {
+                    parse_input::<$input>(args).map(drop)
+                }
+                fn call_outbound<'a>(&'a self, cx: OutboundCtx<'a>, args: Value) -> Option<OutboundFuture<'a>> {
+                    Some(Box::pin(async move {
+                        let input: $input = parse_input(args)?;
+                        let output: $output = cx.world.$method(cx.store, cx.now, input).await?;
+                        serde_json::to_value(output).map_err(|e| OpError::InvalidArguments(format!("output: {e}")))
+                    }))
+                }
+            }
+        )*
+        /// This area's operations, in the order they are listed to clients.
+        pub(super) const OPS: &[&dyn DynOp] = &[$(&$ty),*];
+    };
+}
+
+outbound_ops! {
+    SearchPlace {
+        name: "search_place",
+        title: "Search a real-world place",
+        description: "Search for a real-world place by name or address and get candidates with coordinates, \
+            address, osm_id (OpenStreetMap) and, when Google Places is configured, google_place_id. Pass the \
+            chosen candidate's name, lat, lng, address and ids to create_place. Results come from OpenStreetMap \
+            Nominatim (about one request per second; answers are cached) or Google Places.",
+        scope: Some(Scope::GeoRead),
+        addon: None,
+        input: SearchPlaceInput,
+        output: PlaceSearch,
+        run: search_place,
+        examples: [r#"{"query": "Kinkaku-ji, Kyoto"}"#, r#"{"query": "Fushimi Inari", "lang": "ja", "limit": 3}"#],
+    }
+    GetPlaceDetails {
+        name: "get_place_details",
+        title: "Get place details (Google)",
+        description: "Fetch details about a place by its Google place id (google_place_id from search_place): \
+            opening hours, rating, website, phone, photos. Needs Google Places, which the user turns on by \
+            configuring an API key; without one the error says how.",
+        scope: Some(Scope::GeoRead),
+        addon: None,
+        input: PlaceDetailsInput,
+        output: PlaceDetailsResult,
+        run: get_place_details,
+        examples: [r#"{"place_id": "ChIJvUbrwCCoAWARX2QiHCsn5A4"}"#, r#"{"place_id": "ChIJvUbrwCCoAWARX2QiHCsn5A4", "lang": "de"}"#],
+    }
+    ReverseGeocodeOp {
+        name: "reverse_geocode",
+        title: "Address of coordinates",
+        description: "Get a human-readable address (and the place's name, when it has one) for coordinates, \
+            from OpenStreetMap Nominatim.",
+        scope: Some(Scope::GeoRead),
+        addon: None,
+        input: ReverseGeocodeInput,
+        output: ReverseGeocode,
+        run: reverse_geocode,
+        examples: [r#"{"lat": 35.0394, "lng": 135.7292}"#, r#"{"lat": 48.8584, "lng": 2.2945, "lang": "fr"}"#],
+    }
+    ResolveMapsUrl {
+        name: "resolve_maps_url",
+        title: "Resolve a Google Maps link",
+        description: "Resolve a Google Maps link the user shared (https://maps.app.goo.gl/… share links or \
+            long google.com/maps URLs) to coordinates and place name. Short links are followed only to Google \
+            hosts. When the link carries only a name, the coordinates come from OpenStreetMap.",
+        scope: Some(Scope::GeoRead),
+        addon: None,
+        input: MapsUrlInput,
+        output: ResolvedMapsUrl,
+        run: resolve_maps_url,
+        examples: [r#"{"url": "https://maps.app.goo.gl/AbCdEf123"}"#, r#"{"url": "https://www.google.com/maps/place/Kinkaku-ji/@35.0394,135.7292,17z"}"#],
+    }
+    GetWeather {
+        name: "get_weather",
+        title: "Weather forecast for a day",
+        description: "Get the weather forecast (Open-Meteo) for a location and date: conditions, min/max \
+            temperature in °C, precipitation and its probability, wind, sunrise and sunset. Forecasts cover \
+            yesterday to 15 days ahead; for other dates the error says so, and planning should use the \
+            season's usual climate.",
+        scope: Some(Scope::WeatherRead),
+        addon: None,
+        input: WeatherInput,
+        output: Weather,
+        run: get_weather,
+        examples: [r#"{"lat": 35.0116, "lng": 135.7681, "date": "2027-04-05"}"#],
+    }
+    GetDetailedWeather {
+        name: "get_detailed_weather",
+        title: "Hourly weather forecast",
+        description: "Get the hour-by-hour weather forecast (Open-Meteo) for a location and date, with the \
+            day's summary: temperature, precipitation and its probability, wind and humidity per hour. Same \
+            range as get_weather (yesterday to 15 days ahead).",
+        scope: Some(Scope::WeatherRead),
+        addon: None,
+        input: WeatherInput,
+        output: DetailedWeather,
+        run: get_detailed_weather,
+        examples: [r#"{"lat": 35.0116, "lng": 135.7681, "date": "2027-04-06"}"#],
+    }
+    ListHolidayCountries {
+        name: "list_holiday_countries",
+        title: "Countries with holiday calendars",
+        description: "List the countries available for public holiday calendars (ISO 3166-1 alpha-2 code and \
+            name), from Nager.Date. Use a code with list_holidays.",
+        scope: Some(Scope::VacayRead),
+        addon: Some(Addon::Vacay),
+        input: NoInput,
+        output: HolidayCountries,
+        run: list_holiday_countries,
+        examples: ["{}"],
+    }
+    ListHolidays {
+        name: "list_holidays",
+        title: "Public holidays of a country",
+        description: "List the public holidays of a country (ISO 3166-1 alpha-2 code, e.g. \"JP\") in a year, \
+            from Nager.Date: date, local and English name, whether nationwide or which regions.",
+        scope: Some(Scope::VacayRead),
+        addon: Some(Addon::Vacay),
+        input: HolidaysInput,
+        output: Holidays,
+        run: list_holidays,
+        examples: [r#"{"country": "JP", "year": 2027}"#],
+    }
+}
