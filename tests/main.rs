@@ -65,3 +65,5 @@ mod scenario_kyoto;
 mod client_compat;
 // Crash safety: SIGKILL of the real `trek serve` mid-write loses no acknowledged call.
 mod crash_safety;
+// Public access: the tunnel supervisor with a cloudflared stand-in, public-host isolation, attacks.
+mod tunnel;
