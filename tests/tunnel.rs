@@ -11,10 +11,14 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use trek::config::{MAX_PUBLIC_PENDING_CONSENTS, PUBLIC_REGISTER_RATE_PER_HOUR, PUBLIC_TOKEN_RATE_PER_MINUTE};
+use trek::config::{
+    MAX_PUBLIC_PENDING_CONSENTS, PUBLIC_REGISTER_RATE_PER_HOUR, PUBLIC_TOKEN_RATE_PER_MINUTE,
+};
 use trek::tunnel::{Timing, TunnelStatus};
 
-use crate::support::{OAuthDriver, TestServer, error_code, expect_status, free_port, pkce_pair, query_of, rpc_result};
+use crate::support::{
+    OAuthDriver, TestServer, error_code, expect_status, free_port, pkce_pair, query_of, rpc_result,
+};
 
 /// Short durations so restarts and health checks take milliseconds, not seconds.
 fn fast() -> Timing {
@@ -42,8 +46,10 @@ fn standin() -> PathBuf {
 fn fake_cloudflared(dir: &Path, relay: u16, env: &str) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let path = dir.join("cloudflared");
-    let script =
-        format!("#!/bin/sh\nSTANDIN_RELAY_PORT={relay} {env} exec python3 '{}' \"$@\"\n", standin().display());
+    let script = format!(
+        "#!/bin/sh\nSTANDIN_RELAY_PORT={relay} {env} exec python3 '{}' \"$@\"\n",
+        standin().display()
+    );
     std::fs::write(&path, script).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     path
@@ -86,7 +92,12 @@ impl Public {
         this
     }
 
-    async fn owner_send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> reqwest::Response {
+    async fn owner_send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> reqwest::Response {
         let mut request = self.t.http.request(method, self.t.url(path)).header("cookie", &self.owner);
         if let Some(body) = body {
             request = request.json(&body);
@@ -107,7 +118,11 @@ impl Public {
         let found = tokio::time::timeout(STATUS_WAIT, status.wait_for(|s| done(s))).await;
         match found {
             Ok(Ok(s)) => s.clone(),
-            _ => panic!("tunnel status never matched; last {:?}, log {:#?}", self.t.server.tunnel().status(), self.t.server.tunnel().log_tail()),
+            _ => panic!(
+                "tunnel status never matched; last {:?}, log {:#?}",
+                self.t.server.tunnel().status(),
+                self.t.server.tunnel().log_tail()
+            ),
         }
     }
 
@@ -137,7 +152,13 @@ async fn quick_tunnel_learns_its_url_goes_up_and_stops_without_an_orphan() {
     assert_eq!(view["status"]["state"], "up");
     assert_eq!(view["status"]["mcp_url"], format!("{url}/mcp"));
     assert_eq!(view["url_changes_each_start"], true);
-    assert!(view["log"].as_array().unwrap().iter().any(|l| l.as_str().unwrap().contains("Your quick Tunnel has been created")));
+    assert!(
+        view["log"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l.as_str().unwrap().contains("Your quick Tunnel has been created"))
+    );
     let status: Value = serde_json::from_str(
         &expect_status(p.owner_send(reqwest::Method::GET, "/api/status", None).await, 200).await,
     )
@@ -145,7 +166,11 @@ async fn quick_tunnel_learns_its_url_goes_up_and_stops_without_an_orphan() {
     assert_eq!(status["public_url"], format!("{url}/mcp"));
 
     // Discovery through the tunnel names the https public origin.
-    let prm = p.public(reqwest::Method::GET, &host, "/.well-known/oauth-protected-resource/mcp").send().await.unwrap();
+    let prm = p
+        .public(reqwest::Method::GET, &host, "/.well-known/oauth-protected-resource/mcp")
+        .send()
+        .await
+        .unwrap();
     let prm: Value = serde_json::from_str(&expect_status(prm, 200).await).unwrap();
     assert_eq!(prm["resource"], format!("{url}/mcp"));
     assert_eq!(prm["authorization_servers"][0], url);
@@ -187,7 +212,11 @@ async fn a_crashed_tunnel_restarts_after_the_backoff_with_a_new_url() {
     // The old public host is no longer ours; the new one is.
     let old = p.t.http.get(p.t.url("/mcp")).header("host", host_of(&url)).send().await.unwrap();
     assert_eq!(old.status(), 421);
-    let new = p.public(reqwest::Method::GET, &host_of(&new_url), "/.well-known/oauth-authorization-server").send().await.unwrap();
+    let new = p
+        .public(reqwest::Method::GET, &host_of(&new_url), "/.well-known/oauth-authorization-server")
+        .send()
+        .await
+        .unwrap();
     let meta: Value = serde_json::from_str(&expect_status(new, 200).await).unwrap();
     assert_eq!(meta["issuer"], new_url);
     p.t.stop().await;
@@ -254,7 +283,10 @@ async fn bad_tunnel_settings_are_refused_and_change_nothing() {
     let p = Public::new("").await;
     for (body, field) in [
         (json!({ "provider": { "kind": "named", "hostname": "trek.example.com" } }), "token:"),
-        (json!({ "provider": { "kind": "named", "hostname": "https://x.example" }, "token": "abc" }), "hostname:"),
+        (
+            json!({ "provider": { "kind": "named", "hostname": "https://x.example" }, "token": "abc" }),
+            "hostname:",
+        ),
         (json!({ "provider": { "kind": "custom", "command": "ngrok http {port}" } }), "url:"),
         (json!({ "provider": { "kind": "custom", "command": "ngrok", "url_pattern": "(" } }), "url_pattern:"),
         (json!({ "provider": { "kind": "quick" }, "token": "two words" }), "token:"),
@@ -334,7 +366,10 @@ async fn through_the_public_host_only_the_protocol_endpoints_exist() {
         let body = expect_status(response, 404).await;
         assert_eq!(error_code(&body), "not_found", "{method} {path}");
     }
-    assert!(matches!(p.t.server.tunnel().status(), TunnelStatus::Up { .. }), "the stop call did not reach the owner API");
+    assert!(
+        matches!(p.t.server.tunnel().status(), TunnelStatus::Up { .. }),
+        "the stop call did not reach the owner API"
+    );
 
     let meta = p.public(Method::GET, &host, "/.well-known/oauth-authorization-server").send().await.unwrap();
     let meta: Value = serde_json::from_str(&expect_status(meta, 200).await).unwrap();
@@ -427,7 +462,10 @@ async fn a_hosted_client_connects_through_the_tunnel_with_the_owner_approving_on
         .unwrap();
     assert_eq!(authorize.status(), 303);
     let cookie_header = authorize.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(cookie_header.contains("Secure"), "the consent cookie is Secure on the https origin: {cookie_header}");
+    assert!(
+        cookie_header.contains("Secure"),
+        "the consent cookie is Secure on the https origin: {cookie_header}"
+    );
     let consent_cookie = cookie_header.split(';').next().unwrap().to_owned();
     let location = authorize.headers()["location"].to_str().unwrap().to_owned();
     let pending_id = location.rsplit('=').next().unwrap().to_owned();
@@ -502,7 +540,8 @@ async fn a_hosted_client_connects_through_the_tunnel_with_the_owner_approving_on
     let listed = rpc_result(mcp(list, Some(&session)).await.unwrap()).await;
     assert!(listed.to_string().contains("Through the tunnel"), "{listed}");
     // The public token is no good on loopback.
-    let on_loopback = p.t.mcp_post(Some(&access), None, json!({ "jsonrpc": "2.0", "id": 4, "method": "tools/list" })).await;
+    let on_loopback =
+        p.t.mcp_post(Some(&access), None, json!({ "jsonrpc": "2.0", "id": 4, "method": "tools/list" })).await;
     assert_eq!(on_loopback.status(), 401);
     p.t.stop().await;
 }
@@ -537,7 +576,8 @@ async fn serve_with_a_quick_tunnel_leaves_no_orphan_after_sigterm() {
     let mut cmdline = String::new();
     for _ in 0..100 {
         // The wrapper script execs python; wait for the exec to show the final command line.
-        cmdline = std::fs::read_to_string(format!("/proc/{child}/cmdline")).unwrap_or_default().replace('\0', " ");
+        cmdline =
+            std::fs::read_to_string(format!("/proc/{child}/cmdline")).unwrap_or_default().replace('\0', " ");
         if cmdline.contains("--url") {
             break;
         }
@@ -566,7 +606,10 @@ async fn serve_refuses_bad_tunnel_flags_before_starting() {
     let data = tempfile::tempdir().unwrap();
     for (args, expected) in [
         (vec!["--tunnel", "named"], "--tunnel named needs --tunnel-hostname"),
-        (vec!["--tunnel", "quick", "--cloudflared", "/nonexistent/cloudflared"], "cloudflared was not found at /nonexistent/cloudflared"),
+        (
+            vec!["--tunnel", "quick", "--cloudflared", "/nonexistent/cloudflared"],
+            "cloudflared was not found at /nonexistent/cloudflared",
+        ),
         (vec!["--tunnel", "custom", "--tunnel-command", "ngrok http {port}"], "url:"),
     ] {
         let output = std::process::Command::new(crate::support::trek_bin())
@@ -589,7 +632,11 @@ fn children_of(pid: u32) -> Vec<u32> {
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
         let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
-        let ppid = stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().nth(1)).and_then(|p| p.parse().ok());
+        let ppid = stat
+            .rsplit(')')
+            .next()
+            .and_then(|rest| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse().ok());
         if ppid == Some(pid) {
             found.push(child);
         }
@@ -607,9 +654,22 @@ async fn host_spoofing_variants_never_reach_the_owner_side() {
     let t = TestServer::start_with(Some(PUBLIC)).await;
     let owner = t.owner_cookie().await;
     // Case: the same host (DNS names are case-insensitive), so it is public and restricted.
-    let upper = t.http.get(t.url("/api/status")).header("host", "TRIPS.Example.COM").header("cookie", &owner).send().await.unwrap();
+    let upper = t
+        .http
+        .get(t.url("/api/status"))
+        .header("host", "TRIPS.Example.COM")
+        .header("cookie", &owner)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(upper.status(), 404);
-    let meta = t.http.get(t.url("/.well-known/oauth-authorization-server")).header("host", "TRIPS.Example.COM").send().await.unwrap();
+    let meta = t
+        .http
+        .get(t.url("/.well-known/oauth-authorization-server"))
+        .header("host", "TRIPS.Example.COM")
+        .send()
+        .await
+        .unwrap();
     let meta: Value = serde_json::from_str(&expect_status(meta, 200).await).unwrap();
     assert_eq!(meta["issuer"], PUBLIC);
     // Other spellings are not ours at all.
@@ -623,7 +683,8 @@ async fn host_spoofing_variants_never_reach_the_owner_side() {
         format!("x.{HOST}"),
         format!(" {HOST}"),
     ] {
-        let response = t.http.get(t.url("/api/status")).header("host", &host).header("cookie", &owner).send().await;
+        let response =
+            t.http.get(t.url("/api/status")).header("host", &host).header("cookie", &owner).send().await;
         // A header value hyper will not send is as good as refused.
         let Ok(response) = response else { continue };
         assert!(
@@ -729,15 +790,25 @@ async fn pending_consents_through_the_public_host_are_capped() {
     assert_eq!(params["error"], "temporarily_unavailable", "{back}");
     assert_eq!(params["iss"], PUBLIC);
     let queue = driver.owner_get("/api/oauth/consents").await;
-    assert_eq!(queue.as_array().map(Vec::len), Some(MAX_PUBLIC_PENDING_CONSENTS), "nothing was queued: {queue}");
+    assert_eq!(
+        queue.as_array().map(Vec::len),
+        Some(MAX_PUBLIC_PENDING_CONSENTS),
+        "nothing was queued: {queue}"
+    );
     // Loopback requests are not held back by the public cap.
-    let loopback = t.http.get(t.url("/oauth/authorize")).query(&[
-        ("response_type", "code"),
-        ("client_id", client_id.as_str()),
-        ("redirect_uri", redirect),
-        ("code_challenge", challenge.as_str()),
-        ("code_challenge_method", "S256"),
-    ]).send().await.unwrap();
+    let loopback = t
+        .http
+        .get(t.url("/oauth/authorize"))
+        .query(&[
+            ("response_type", "code"),
+            ("client_id", client_id.as_str()),
+            ("redirect_uri", redirect),
+            ("code_challenge", challenge.as_str()),
+            ("code_challenge_method", "S256"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(loopback.status(), 303);
     // Once the owner decides one, a new public request is taken.
     let denied = t
@@ -774,10 +845,11 @@ async fn registration_and_token_limits_are_stricter_on_the_public_host() {
     expect_status(register(None).await.unwrap(), 201).await;
 
     let token = |host: Option<&'static str>, n: u32| {
-        let mut request = t
-            .http
-            .post(t.url("/oauth/token"))
-            .form(&[("grant_type", "authorization_code"), ("client_id", &format!("nobody-{n}")), ("code", "x")]);
+        let mut request = t.http.post(t.url("/oauth/token")).form(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", &format!("nobody-{n}")),
+            ("code", "x"),
+        ]);
         if let Some(host) = host {
             request = request.header("host", host);
         }

@@ -60,8 +60,9 @@ impl ServeArgs {
         };
         let token = match kind {
             TunnelKind::Named => {
-                let raw = std::env::var(ENV_TUNNEL_TOKEN)
-                    .with_context(|| format!("--tunnel named reads the tunnel token from {ENV_TUNNEL_TOKEN}"))?;
+                let raw = std::env::var(ENV_TUNNEL_TOKEN).with_context(|| {
+                    format!("--tunnel named reads the tunnel token from {ENV_TUNNEL_TOKEN}")
+                })?;
                 Some(TunnelToken::new(&raw)?)
             }
             _ => None,
@@ -103,9 +104,9 @@ fn report_tunnel(mut status: tokio::sync::watch::Receiver<TunnelStatus>) {
     tokio::spawn(async move {
         loop {
             let line = match &*status.borrow_and_update() {
-                TunnelStatus::Up { mcp_url, .. } => {
-                    Some(format!("  public:    {mcp_url}  (paste this into claude.ai → Settings → Connectors)"))
-                }
+                TunnelStatus::Up { mcp_url, .. } => Some(format!(
+                    "  public:    {mcp_url}  (paste this into claude.ai → Settings → Connectors)"
+                )),
                 TunnelStatus::Failed { reason, retry_in_ms: Some(ms), .. } => {
                     Some(format!("  public:    tunnel failed: {reason}; retrying in {} s", ms.div_ceil(1000)))
                 }

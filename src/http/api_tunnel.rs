@@ -61,7 +61,10 @@ struct SaveRequest {
 }
 
 /// Validates and saves; a running tunnel keeps running with its old settings until restarted.
-async fn save(State(state): State<AppState>, Json(body): Json<SaveRequest>) -> Result<Json<TunnelView>, ApiError> {
+async fn save(
+    State(state): State<AppState>,
+    Json(body): Json<SaveRequest>,
+) -> Result<Json<TunnelView>, ApiError> {
     let token = body.token.as_deref().map(TunnelToken::new).transpose().map_err(invalid)?;
     let saved = tunnel::settings::load(&state.store).await.map_err(stored)?;
     let cloudflared = body.settings.cloudflared.as_deref().map(str::trim).filter(|p| !p.is_empty());
@@ -80,7 +83,9 @@ async fn save(State(state): State<AppState>, Json(body): Json<SaveRequest>) -> R
 async fn start(State(state): State<AppState>) -> Result<(StatusCode, Json<TunnelView>), ApiError> {
     let spec = tunnel::settings::load(&state.store).await.map_err(stored)?;
     state.tunnel.start(&spec).await.map_err(|e| match e {
-        ProviderError::NotInstalled { .. } => ApiError::new(StatusCode::CONFLICT, "not_installed", e.to_string()),
+        ProviderError::NotInstalled { .. } => {
+            ApiError::new(StatusCode::CONFLICT, "not_installed", e.to_string())
+        }
         ProviderError::Invalid(_) => invalid(e),
     })?;
     Ok((StatusCode::ACCEPTED, Json(current(&state).await?)))

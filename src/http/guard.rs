@@ -167,7 +167,9 @@ impl IntoResponse for GuardError {
             Self::ForeignOrigin => StatusCode::FORBIDDEN,
             // Through the public host the owner's side does not exist: the same 404 as an
             // unknown path, so nothing tells a visitor it is there.
-            Self::NotPublic => return ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint").into_response(),
+            Self::NotPublic => {
+                return ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint").into_response();
+            }
         };
         let code = match self {
             Self::MissingHost | Self::ForeignHost => "invalid_host",

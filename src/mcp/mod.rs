@@ -147,7 +147,8 @@ impl McpState {
     /// Builds rmcp's service for a Host allow-list; sessions live in the shared manager, so a
     /// rebuilt service keeps every session.
     fn rmcp_factory(&self) -> hosts::Factory {
-        let (handler, manager, cancel) = (self.handler.clone(), self.session_manager.clone(), self.cancel.clone());
+        let (handler, manager, cancel) =
+            (self.handler.clone(), self.session_manager.clone(), self.cancel.clone());
         Arc::new(move |allowed_hosts: Vec<String>| {
             let mut config = StreamableHttpServerConfig::default();
             config.allowed_hosts = allowed_hosts;

@@ -121,7 +121,9 @@ impl TunnelSpec {
             Provider::Named { hostname } => {
                 named_url(hostname)?;
                 if self.token.is_none() {
-                    return Err(ProviderError::Invalid("token: a named tunnel needs its tunnel token".into()));
+                    return Err(ProviderError::Invalid(
+                        "token: a named tunnel needs its tunnel token".into(),
+                    ));
                 }
                 Ok(())
             }
@@ -232,9 +234,11 @@ fn custom_url(url: Option<&str>, pattern: Option<&str>) -> Result<UrlSource, Pro
         (None, None) => Err(ProviderError::Invalid(
             "url: enter the public URL, or a url_pattern that finds it in the command's output".into(),
         )),
-        (Some(url), None) => public_origin(url)
-            .map(UrlSource::Fixed)
-            .ok_or_else(|| ProviderError::Invalid(format!("url: {url:?} is not an https origin such as https://trek.example.com"))),
+        (Some(url), None) => public_origin(url).map(UrlSource::Fixed).ok_or_else(|| {
+            ProviderError::Invalid(format!(
+                "url: {url:?} is not an https origin such as https://trek.example.com"
+            ))
+        }),
         (None, Some(pattern)) => {
             if pattern.len() > MAX_PATTERN_CHARS {
                 return Err(ProviderError::Invalid(format!(
@@ -324,7 +328,8 @@ mod tests {
 
     #[test]
     fn quick_url_is_found_in_cloudflareds_box_and_nowhere_else() {
-        let line = "2025-01-01T00:00:00Z INF |  https://seasonal-deck-organisms-sf.trycloudflare.com          |";
+        let line =
+            "2025-01-01T00:00:00Z INF |  https://seasonal-deck-organisms-sf.trycloudflare.com          |";
         assert_eq!(
             find_url(&quick(), line).unwrap().as_str(),
             "https://seasonal-deck-organisms-sf.trycloudflare.com/"
@@ -361,26 +366,77 @@ mod tests {
             (Provider::Named { hostname: "https://trek.example.com".into() }, Some("t"), "hostname:"),
             (Provider::Named { hostname: "trek.example.com:8443".into() }, Some("t"), "hostname:"),
             (Provider::Named { hostname: "localhost".into() }, Some("t"), "hostname:"),
-            (Provider::Custom { command: " ".into(), url: Some("https://x.example".into()), url_pattern: None }, None, "command:"),
-            (Provider::Custom { command: "ngrok 'http".into(), url: Some("https://x.example".into()), url_pattern: None }, None, "command:"),
-            (Provider::Custom { command: "ngrok http {port}".into(), url: None, url_pattern: None }, None, "url:"),
-            (Provider::Custom { command: "ngrok".into(), url: Some("http://x.example".into()), url_pattern: None }, None, "url:"),
-            (Provider::Custom { command: "ngrok".into(), url: Some("https://x.example/mcp".into()), url_pattern: None }, None, "url:"),
-            (Provider::Custom { command: "ngrok".into(), url: None, url_pattern: Some("(".into()) }, None, "url_pattern:"),
-            (Provider::Custom { command: "ngrok".into(), url: Some("https://x.example".into()), url_pattern: Some("x".into()) }, None, "url_pattern:"),
+            (
+                Provider::Custom {
+                    command: " ".into(),
+                    url: Some("https://x.example".into()),
+                    url_pattern: None,
+                },
+                None,
+                "command:",
+            ),
+            (
+                Provider::Custom {
+                    command: "ngrok 'http".into(),
+                    url: Some("https://x.example".into()),
+                    url_pattern: None,
+                },
+                None,
+                "command:",
+            ),
+            (
+                Provider::Custom { command: "ngrok http {port}".into(), url: None, url_pattern: None },
+                None,
+                "url:",
+            ),
+            (
+                Provider::Custom {
+                    command: "ngrok".into(),
+                    url: Some("http://x.example".into()),
+                    url_pattern: None,
+                },
+                None,
+                "url:",
+            ),
+            (
+                Provider::Custom {
+                    command: "ngrok".into(),
+                    url: Some("https://x.example/mcp".into()),
+                    url_pattern: None,
+                },
+                None,
+                "url:",
+            ),
+            (
+                Provider::Custom { command: "ngrok".into(), url: None, url_pattern: Some("(".into()) },
+                None,
+                "url_pattern:",
+            ),
+            (
+                Provider::Custom {
+                    command: "ngrok".into(),
+                    url: Some("https://x.example".into()),
+                    url_pattern: Some("x".into()),
+                },
+                None,
+                "url_pattern:",
+            ),
         ];
         for (provider, token, field) in cases {
             let error = spec(provider.clone(), token).validate().unwrap_err().to_string();
             assert!(error.starts_with(field), "{provider:?}: {error}");
         }
-        assert!(spec(Provider::Named { hostname: "Trek.Example.com".into() }, Some("tok")).validate().is_ok());
+        assert!(
+            spec(Provider::Named { hostname: "Trek.Example.com".into() }, Some("tok")).validate().is_ok()
+        );
         assert!(TunnelToken::new("two words").is_err());
         assert!(TunnelToken::new("").is_err());
     }
 
     #[test]
     fn custom_command_splits_without_a_shell_and_fills_the_port() {
-        let words = split_command("tailscale funnel --bg 'http://127.0.0.1:{port}' ; rm -rf /", 7823).unwrap();
+        let words =
+            split_command("tailscale funnel --bg 'http://127.0.0.1:{port}' ; rm -rf /", 7823).unwrap();
         assert_eq!(words, ["tailscale", "funnel", "--bg", "http://127.0.0.1:7823", ";", "rm", "-rf", "/"]);
     }
 

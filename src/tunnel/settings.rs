@@ -24,7 +24,10 @@ impl Default for TunnelSettings {
 pub async fn load(store: &Store) -> Result<TunnelSpec, StoreError> {
     let (saved, token) = store
         .read(|c| {
-            Ok::<_, StoreError>((settings::get(c, settings::TUNNEL)?, settings::get(c, settings::TUNNEL_TOKEN)?))
+            Ok::<_, StoreError>((
+                settings::get(c, settings::TUNNEL)?,
+                settings::get(c, settings::TUNNEL_TOKEN)?,
+            ))
         })
         .await?;
     let saved: TunnelSettings = saved.and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default();
@@ -33,7 +36,11 @@ pub async fn load(store: &Store) -> Result<TunnelSpec, StoreError> {
 }
 
 /// Saves the settings; `token`: `Some` replaces it, `None` keeps the saved one.
-pub async fn save(store: &Store, saved: TunnelSettings, token: Option<TunnelToken>) -> Result<(), StoreError> {
+pub async fn save(
+    store: &Store,
+    saved: TunnelSettings,
+    token: Option<TunnelToken>,
+) -> Result<(), StoreError> {
     // Strings and enums only: serializing cannot fail.
     let value = serde_json::to_value(&saved).unwrap_or_default();
     store

@@ -122,7 +122,11 @@ impl Tunnel {
         let launch = match spec.launch(self.inner.port) {
             Ok(launch) => launch,
             Err(error) => {
-                self.inner.set(TunnelStatus::Failed { reason: error.to_string(), attempt: 1, retry_in_ms: None });
+                self.inner.set(TunnelStatus::Failed {
+                    reason: error.to_string(),
+                    attempt: 1,
+                    retry_in_ms: None,
+                });
                 return Err(error);
             }
         };
@@ -342,7 +346,10 @@ async fn wait_health(
 }
 
 fn program_name(launch: &Launch) -> String {
-    launch.program.file_name().map_or_else(|| launch.program.display().to_string(), |n| n.to_string_lossy().into_owned())
+    launch
+        .program
+        .file_name()
+        .map_or_else(|| launch.program.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 /// `https://host[:port]` without the trailing slash `Url` adds.
@@ -369,11 +376,17 @@ fn error_text(line: &str) -> Option<String> {
         return Some(message.trim().chars().take(MAX_LOG_LINE_CHARS).collect());
     }
     let lower = line.to_ascii_lowercase();
-    (lower.contains("error") || lower.contains("failed")).then(|| line.trim().chars().take(MAX_LOG_LINE_CHARS).collect())
+    (lower.contains("error") || lower.contains("failed"))
+        .then(|| line.trim().chars().take(MAX_LOG_LINE_CHARS).collect())
 }
 
 /// Asks the public URL for our protected-resource metadata until it answers as this Trek.
-async fn check_health(http: reqwest::Client, url: Url, via: Option<Url>, timing: Timing) -> Result<(), String> {
+async fn check_health(
+    http: reqwest::Client,
+    url: Url,
+    via: Option<Url>,
+    timing: Timing,
+) -> Result<(), String> {
     let origin = origin_of(&url);
     let expected = format!("{origin}{}", paths::MCP);
     let mut last = String::from("no answer");

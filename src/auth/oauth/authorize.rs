@@ -135,7 +135,12 @@ fn pending_id() -> String {
 impl OAuth {
     /// Validates an authorization request made through `issuer` (the origin the browser used).
     /// At most `max_pending` requests through that issuer wait for the owner at once.
-    pub async fn authorize(&self, req: AuthorizeRequest, issuer: &str, max_pending: usize) -> AuthorizeOutcome {
+    pub async fn authorize(
+        &self,
+        req: AuthorizeRequest,
+        issuer: &str,
+        max_pending: usize,
+    ) -> AuthorizeOutcome {
         match self.authorize_inner(req, issuer, max_pending).await {
             Ok(outcome) => outcome,
             Err(error) => AuthorizeOutcome::ErrorPage(error),
@@ -280,7 +285,12 @@ impl OAuth {
             let error = OAuthError::TemporarilyUnavailable(format!(
                 "{max_pending} connection requests are already waiting for the owner; try again after they are decided"
             ));
-            return Ok(AuthorizeOutcome::Redirect(error_location(&redirect_uri, &error, state, &issuer_owned)));
+            return Ok(AuthorizeOutcome::Redirect(error_location(
+                &redirect_uri,
+                &error,
+                state,
+                &issuer_owned,
+            )));
         }
         // Nobody listening (headless) is fine: the CLI and the UI read the queue themselves.
         let _ = self
