@@ -164,6 +164,13 @@ async fn quick_tunnel_learns_its_url_goes_up_and_stops_without_an_orphan() {
     )
     .unwrap();
     assert_eq!(status["public_url"], format!("{url}/mcp"));
+    // The Claude.ai preset shows the exact URL to paste.
+    let claude_url = || async {
+        let presets = p.owner_send(reqwest::Method::GET, "/api/oauth/presets", None).await;
+        let presets: Value = serde_json::from_str(&expect_status(presets, 200).await).unwrap();
+        presets.as_array().unwrap().iter().find(|p| p["id"] == "claude-ai").unwrap()["mcp_url"].clone()
+    };
+    assert_eq!(claude_url().await, format!("{url}/mcp"));
 
     // Discovery through the tunnel names the https public origin.
     let prm = p
@@ -179,6 +186,7 @@ async fn quick_tunnel_learns_its_url_goes_up_and_stops_without_an_orphan() {
     let stopped: Value = serde_json::from_str(&expect_status(stopped, 200).await).unwrap();
     assert_eq!(stopped["status"]["state"], "stopped");
     assert!(!is_alive(pid), "the tunnel process {pid} outlived stop");
+    assert!(claude_url().await.is_null(), "no public URL to paste while public access is off");
     // The public host is foreign again.
     let response = p.t.http.get(p.t.url("/mcp")).header("host", &host).send().await.unwrap();
     assert_eq!(error_code(&expect_status(response, 421).await), "invalid_host");

@@ -408,6 +408,8 @@ const en = {
   'public.cloudflaredHint': 'Leave empty to use cloudflared from PATH.',
   'public.save': 'Save settings',
   'public.saved': 'Saved.',
+  'public.presetUrl': 'The URL to paste into {name}:',
+  'public.presetNeedsPublic': '{name} connects from the internet: turn on Public access in Settings first; this is where its URL will show.',
 };
 
 const tables = { en };
