@@ -189,6 +189,11 @@ impl Server {
         &self.state.tunnel
     }
 
+    /// The public-access settings the owner saved (Settings → Public access), for the tray.
+    pub async fn saved_tunnel(&self) -> Result<crate::tunnel::TunnelSpec, StoreError> {
+        crate::tunnel::settings::load(&self.state.store).await
+    }
+
     /// Token that stops the server when cancelled (signal handlers, the tray's Quit).
     pub fn shutdown_token(&self) -> CancellationToken {
         self.cancel.clone()
