@@ -53,7 +53,7 @@ function settingsForm() {
     h('option', { value: 'custom' }, t('public.kindCustom')));
   const input = (id, name, attrs = {}) => h('input', { id, name, autocomplete: 'off', spellcheck: 'false', ...attrs });
   const form = h('form', { id: 'public-form', class: 'grid-form', novalidate: true },
-    field(t('public.kind'), kind),
+    field(t('public.kind'), kind, t('public.kindHint')),
     field(t('public.hostname'), input('public-hostname', 'hostname', { placeholder: 'trek.example.com' }), t('public.hostnameHint')),
     field(t('public.token'), input('public-token', 'token', { type: 'password' }), t('public.tokenHint')),
     field(t('public.command'), input('public-command', 'command', { placeholder: 'ngrok http {port} --log stdout' }), t('public.commandHint')),
