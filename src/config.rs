@@ -64,6 +64,13 @@ pub const TOKEN_RATE_PER_MINUTE: u32 = 120;
 pub const REGISTER_RATE_PER_HOUR: u32 = 60;
 /// Revocation requests per client and minute.
 pub const REVOKE_RATE_PER_MINUTE: u32 = 60;
+/// Public access (requests through the tunnel host) is held to stricter limits than loopback:
+/// registrations through the public origin per hour (all hosted clients together).
+pub const PUBLIC_REGISTER_RATE_PER_HOUR: u32 = 10;
+/// Token endpoint requests through the public origin per minute (all hosted clients together).
+pub const PUBLIC_TOKEN_RATE_PER_MINUTE: u32 = 60;
+/// Open consent requests started through the public origin; more wait until the owner decides.
+pub const MAX_PUBLIC_PENDING_CONSENTS: usize = 5;
 /// Environment variable: MCP requests per (user, client) and minute (seed 001).
 pub const ENV_MCP_RATE_LIMIT: &str = "MCP_RATE_LIMIT";
 /// Default of `MCP_RATE_LIMIT`.
@@ -104,6 +111,12 @@ pub struct Config {
     pub mcp_max_sessions_per_user: usize,
     /// World-data providers (base URLs from `TREK_*_URL`, the optional Google key).
     pub world: crate::providers::world::WorldConfig,
+    /// The tunnel supervisor's durations (`tunnel::Timing::default()`; tests shorten them).
+    pub tunnel_timing: crate::tunnel::Timing,
+    /// Where tunnel health checks connect instead of the public URL, sending the public host
+    /// in `Host`. Only tests set it (a stand-in's relay; *.trycloudflare.com does not resolve
+    /// here); no flag or variable does.
+    pub tunnel_health_via: Option<Url>,
 }
 
 /// A configuration value that cannot be used, with the setting that produced it.
@@ -138,6 +151,8 @@ impl Config {
             mcp_rate_limit: env_number(ENV_MCP_RATE_LIMIT)?.unwrap_or(DEFAULT_MCP_RATE_LIMIT),
             mcp_max_sessions_per_user: env_number(ENV_MCP_MAX_SESSIONS)?.unwrap_or(DEFAULT_MCP_MAX_SESSIONS),
             world: crate::providers::world::WorldConfig::from_env()?,
+            tunnel_timing: crate::tunnel::Timing::default(),
+            tunnel_health_via: None,
         })
     }
 

@@ -27,6 +27,7 @@ pub mod ops;
 pub mod providers;
 pub mod server;
 pub mod store;
+pub mod tunnel;
 
 pub use config::Config;
 pub use server::{Server, StartError};

@@ -108,6 +108,14 @@ impl Server {
         mcp.load_enabled(&store).await?;
         mcp.spawn_housekeeping();
         spawn_daily_backups(store.path().to_path_buf(), clock.clone(), cancel.clone());
+        let allowed = AllowedOrigins::new(addr.port(), config.public_url.as_ref());
+        let tunnel = crate::tunnel::Tunnel::new(
+            allowed.clone(),
+            config.public_url.clone(),
+            addr.port(),
+            config.tunnel_timing,
+            config.tunnel_health_via.clone(),
+        );
         let state = AppState {
             oauth,
             events,
@@ -115,7 +123,8 @@ impl Server {
             shutdown: cancel.clone(),
             oauth_limits: Arc::new(OAuthLimits::default()),
             owner,
-            allowed: AllowedOrigins::new(addr.port(), config.public_url.as_ref()),
+            allowed,
+            tunnel,
             info: Arc::new(crate::http::ServerInfo {
                 local_url: local_url.clone(),
                 data_dir: config.data_dir.clone(),
@@ -177,6 +186,16 @@ impl Server {
         &self.config.data_dir
     }
 
+    /// Public access (the tunnel supervisor): `trek serve --tunnel`, the tray.
+    pub fn tunnel(&self) -> &crate::tunnel::Tunnel {
+        &self.state.tunnel
+    }
+
+    /// The public-access settings the owner saved (Settings → Public access), for the tray.
+    pub async fn saved_tunnel(&self) -> Result<crate::tunnel::TunnelSpec, StoreError> {
+        crate::tunnel::settings::load(&self.state.store).await
+    }
+
     /// Token that stops the server when cancelled (signal handlers, the tray's Quit).
     pub fn shutdown_token(&self) -> CancellationToken {
         self.cancel.clone()
@@ -203,6 +222,8 @@ impl Server {
                 }
             },
         };
+        // The tunnel goes first and its process group with it: nothing outlives the server.
+        state.tunnel.stop().await;
         state.store.close();
         let _ = std::fs::remove_file(config.instance_file_path());
         tracing::info!("Trek stopped");

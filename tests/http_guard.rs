@@ -116,8 +116,9 @@ async fn public_host_reaches_only_protocol_endpoints() {
     let t = TestServer::start_with(Some("https://trips.example.com")).await;
     for path in ["/", "/api/status", "/login", "/healthz", "/auth/launch?ticket=x"] {
         let response = t.http.get(t.url(path)).header("host", "trips.example.com").send().await.unwrap();
-        let body = expect_status(response, 403).await;
-        assert_eq!(error_code(&body), "not_public", "{path}");
+        // The same 404 as a path that does not exist (issue 8: the owner's side is invisible).
+        let body = expect_status(response, 404).await;
+        assert_eq!(error_code(&body), "not_found", "{path}");
     }
     // The protocol prefixes pass the guard (and then route normally).
     let response =

@@ -67,3 +67,5 @@ mod client_compat;
 mod crash_safety;
 // World data: geocoding, maps links, Google Places, weather and holidays against local fake providers.
 mod world;
+// Public access: the tunnel supervisor with a cloudflared stand-in, public-host isolation, attacks.
+mod tunnel;

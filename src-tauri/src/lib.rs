@@ -19,12 +19,29 @@ mod window;
 pub(crate) struct Core {
     server: Mutex<Option<trek::Server>>,
     mcp_url: String,
+    /// Public access, driven by the tray as by Settings (the same supervisor, in-process).
+    tunnel: trek::tunnel::Tunnel,
 }
 
 impl Core {
     fn new(server: trek::Server) -> Self {
         let mcp_url = server.mcp_url();
-        Self { server: Mutex::new(Some(server)), mcp_url }
+        let tunnel = server.tunnel().clone();
+        Self { server: Mutex::new(Some(server)), mcp_url, tunnel }
+    }
+
+    pub(crate) fn tunnel(&self) -> &trek::tunnel::Tunnel {
+        &self.tunnel
+    }
+
+    /// Starts the tunnel the owner saved in Settings (a quick tunnel by default).
+    pub(crate) async fn go_public(&self) -> Result<(), String> {
+        let spec = {
+            let server = self.server.lock().await;
+            let Some(server) = server.as_ref() else { return Err("Trek is quitting".into()) };
+            server.saved_tunnel().await.map_err(|e| e.to_string())?
+        };
+        self.tunnel.start(&spec).await.map_err(|e| e.to_string())
     }
 
     /// The MCP endpoint clients connect to (what the tray's "Copy MCP URL" copies).

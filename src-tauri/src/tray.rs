@@ -1,10 +1,12 @@
-//! The tray icon and its menu (Open, Copy MCP URL, Quit): how the app is reached while the
-//! window is hidden and the server keeps serving.
+//! The tray icon and its menu (Open, Copy MCP URL, Go public / Stop public access, Copy public
+//! URL, Quit): how the app is reached while the window is hidden and the server keeps serving.
+//! The public-access item and the tooltip follow the tunnel's status.
 
-use tauri::menu::{MenuBuilder, MenuEvent};
+use tauri::menu::{MenuBuilder, MenuEvent, MenuItem as TauriItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_clipboard_manager::ClipboardExt;
+use trek::tunnel::TunnelStatus;
 
 use crate::{Core, window};
 
@@ -13,17 +15,22 @@ use crate::{Core, window};
 enum MenuItem {
     Open,
     CopyMcpUrl,
+    PublicAccess,
+    CopyPublicUrl,
     Quit,
 }
 
 impl MenuItem {
     /// In menu order.
-    const ALL: [Self; 3] = [Self::Open, Self::CopyMcpUrl, Self::Quit];
+    const ALL: [Self; 5] =
+        [Self::Open, Self::CopyMcpUrl, Self::PublicAccess, Self::CopyPublicUrl, Self::Quit];
 
     fn as_str(self) -> &'static str {
         match self {
             Self::Open => "open",
             Self::CopyMcpUrl => "copy_mcp_url",
+            Self::PublicAccess => "public_access",
+            Self::CopyPublicUrl => "copy_public_url",
             Self::Quit => "quit",
         }
     }
@@ -32,6 +39,8 @@ impl MenuItem {
         match self {
             Self::Open => "Open Trek",
             Self::CopyMcpUrl => "Copy MCP URL",
+            Self::PublicAccess => "Go public",
+            Self::CopyPublicUrl => "Copy public URL",
             Self::Quit => "Quit",
         }
     }
@@ -44,13 +53,43 @@ impl MenuItem {
 /// The tray icon's id, for updating its tooltip.
 pub const TRAY_ID: &str = "trek";
 
+/// The public-access item's label and the tooltip for a tunnel status.
+fn public_texts(status: &TunnelStatus) -> (&'static str, String) {
+    match status {
+        TunnelStatus::Stopped => ("Go public", "Trek".to_owned()),
+        TunnelStatus::Starting { .. } => {
+            ("Stop public access (starting…)", "Trek — going public…".to_owned())
+        }
+        TunnelStatus::Up { mcp_url, .. } => ("Stop public access", format!("Trek — public at {mcp_url}")),
+        TunnelStatus::Failed { retry_in_ms: Some(_), reason, .. } => {
+            ("Stop public access (retrying…)", format!("Trek — tunnel failed, retrying: {reason}"))
+        }
+        TunnelStatus::Failed { retry_in_ms: None, reason, .. } => {
+            ("Go public (last attempt failed)", format!("Trek — tunnel failed: {reason}"))
+        }
+    }
+}
+
+/// Whether choosing the public-access item starts (rather than stops) the tunnel.
+fn starts_tunnel(status: &TunnelStatus) -> bool {
+    matches!(status, TunnelStatus::Stopped | TunnelStatus::Failed { retry_in_ms: None, .. })
+}
+
 pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let menu = MenuItem::ALL
+    let items = MenuItem::ALL
         .into_iter()
-        .fold(MenuBuilder::new(app), |menu, item| {
+        .map(|item| {
+            let enabled = item != MenuItem::CopyPublicUrl;
+            TauriItem::with_id(app, item.as_str(), item.label(), enabled, None::<&str>)
+                .map(|built| (item, built))
+        })
+        .collect::<tauri::Result<Vec<_>>>()?;
+    let menu = items
+        .iter()
+        .fold(MenuBuilder::new(app), |menu, (item, built)| {
             // Quit stands apart so it is not hit by accident.
-            let menu = if item == MenuItem::Quit { menu.separator() } else { menu };
-            menu.text(item.as_str(), item.label())
+            let menu = if *item == MenuItem::Quit { menu.separator() } else { menu };
+            menu.item(built)
         })
         .build()?;
     TrayIconBuilder::with_id(TRAY_ID)
@@ -59,7 +98,34 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         .menu(&menu)
         .on_menu_event(on_menu_event)
         .build(app)?;
+    let find =
+        |wanted: MenuItem| items.iter().find(|(item, _)| *item == wanted).map(|(_, built)| built.clone());
+    if let (Some(public), Some(copy)) = (find(MenuItem::PublicAccess), find(MenuItem::CopyPublicUrl)) {
+        tauri::async_runtime::spawn(follow_tunnel(app.clone(), public, copy));
+    }
     Ok(())
+}
+
+/// Keeps the public-access item, the copy item and the tooltip in step with the tunnel.
+async fn follow_tunnel<R: Runtime>(app: AppHandle<R>, public: TauriItem<R>, copy: TauriItem<R>) {
+    let mut status = app.state::<Core>().tunnel().subscribe();
+    loop {
+        let current = status.borrow_and_update().clone();
+        let (label, tooltip) = public_texts(&current);
+        let shown = public
+            .set_text(label)
+            .and_then(|()| copy.set_enabled(matches!(current, TunnelStatus::Up { .. })))
+            .and_then(|()| match app.tray_by_id(TRAY_ID) {
+                Some(tray) => tray.set_tooltip(Some(tooltip)),
+                None => Ok(()),
+            });
+        if let Err(error) = shown {
+            eprintln!("trek-desktop: cannot update the tray: {error}");
+        }
+        if status.changed().await.is_err() {
+            break;
+        }
+    }
 }
 
 fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
@@ -68,15 +134,35 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
     };
     match item {
         MenuItem::Open => window::open_soon(app.clone()),
-        MenuItem::CopyMcpUrl => {
-            let url = app.state::<Core>().mcp_url().to_owned();
-            if let Err(error) = app.clipboard().write_text(url) {
-                eprintln!("trek-desktop: cannot copy the MCP URL: {error}");
+        MenuItem::CopyMcpUrl => copy(app, app.state::<Core>().mcp_url().to_owned()),
+        MenuItem::CopyPublicUrl => {
+            if let TunnelStatus::Up { mcp_url, .. } = app.state::<Core>().tunnel().status() {
+                copy(app, mcp_url);
             }
+        }
+        MenuItem::PublicAccess => {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                let core = app.state::<Core>();
+                if starts_tunnel(&core.tunnel().status()) {
+                    if let Err(error) = core.go_public().await {
+                        // The status (tooltip, Settings) shows the same reason.
+                        eprintln!("trek-desktop: cannot go public: {error}");
+                    }
+                } else {
+                    core.tunnel().stop().await;
+                }
+            });
         }
         MenuItem::Quit => {
             tauri::async_runtime::spawn(crate::quit(app.clone()));
         }
+    }
+}
+
+fn copy<R: Runtime>(app: &AppHandle<R>, text: String) {
+    if let Err(error) = app.clipboard().write_text(text) {
+        eprintln!("trek-desktop: cannot copy the URL: {error}");
     }
 }
 
@@ -90,5 +176,20 @@ mod tests {
             assert_eq!(MenuItem::from_id(item.as_str()), Some(item));
         }
         assert_eq!(MenuItem::from_id("nope"), None);
+    }
+
+    #[test]
+    fn public_item_offers_what_the_status_allows() {
+        let up = TunnelStatus::Up {
+            url: "https://a-b.trycloudflare.com".into(),
+            mcp_url: "https://a-b.trycloudflare.com/mcp".into(),
+            pid: 1,
+        };
+        let retrying = TunnelStatus::Failed { reason: "x".into(), attempt: 1, retry_in_ms: Some(1000) };
+        let gave_up = TunnelStatus::Failed { reason: "x".into(), attempt: 8, retry_in_ms: None };
+        assert!(starts_tunnel(&TunnelStatus::Stopped) && starts_tunnel(&gave_up));
+        assert!(!starts_tunnel(&up) && !starts_tunnel(&retrying));
+        assert!(public_texts(&up).1.contains("https://a-b.trycloudflare.com/mcp"));
+        assert_eq!(public_texts(&TunnelStatus::Stopped).0, "Go public");
     }
 }

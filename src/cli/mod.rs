@@ -33,7 +33,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server headless (no window) until Ctrl-C or SIGTERM.
-    Serve,
+    Serve(serve::ServeArgs),
     /// Database maintenance.
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -71,7 +71,7 @@ impl Cli {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config()?;
     match cli.command {
-        Command::Serve => serve::run(config).await,
+        Command::Serve(args) => serve::run(config, args).await,
         Command::Db(command) => db::run(config, command).await,
         Command::Owner(command) => owner::run(config, command).await,
         Command::LoginLink => login_link::run(config).await,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::app::AppState;
 use super::error::{ApiError, Json};
+use super::paths;
 use crate::auth::oauth::{OAuthError, OwnerClientRequest, PRESETS};
 use crate::auth::scopes::{Scope, ScopeSet};
 
@@ -73,17 +74,32 @@ struct PresetView {
     name: &'static str,
     redirect_uris: &'static [&'static str],
     scopes: ScopeSet,
+    /// A hosted client (it connects from the internet, through public access).
+    hosted: bool,
+    /// The exact URL to paste into this client: the public MCP URL for a hosted client (absent
+    /// while public access is off), the loopback one otherwise.
+    mcp_url: Option<String>,
 }
 
-async fn presets() -> Json<Vec<PresetView>> {
+/// Presets whose client runs on someone else's servers and so needs the public URL.
+const HOSTED_PRESETS: &[&str] = &["claude-ai"];
+
+async fn presets(State(state): State<AppState>) -> Json<Vec<PresetView>> {
+    let public = state.allowed.public_origin().map(|origin| format!("{origin}{}", paths::MCP));
+    let local = format!("{}{}", state.info.local_url, paths::MCP);
     Json(
         PRESETS
             .iter()
-            .map(|p| PresetView {
-                id: p.id,
-                name: p.name,
-                redirect_uris: p.redirect_uris,
-                scopes: ScopeSet::preset_default(),
+            .map(|p| {
+                let hosted = HOSTED_PRESETS.contains(&p.id);
+                PresetView {
+                    id: p.id,
+                    name: p.name,
+                    redirect_uris: p.redirect_uris,
+                    scopes: ScopeSet::preset_default(),
+                    hosted,
+                    mcp_url: if hosted { public.clone() } else { Some(local.clone()) },
+                }
             })
             .collect(),
     )

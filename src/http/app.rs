@@ -35,6 +35,8 @@ pub struct AppState {
     pub shutdown: tokio_util::sync::CancellationToken,
     pub allowed: Arc<AllowedOrigins>,
     pub info: Arc<ServerInfo>,
+    /// Public access: the tunnel supervisor (`/api/tunnel`).
+    pub tunnel: crate::tunnel::Tunnel,
 }
 
 /// Facts about this running instance, shown on the landing page.
@@ -83,7 +85,7 @@ pub fn app(state: AppState) -> Router {
         .merge(share::routes())
         .merge(owner::routes())
         .merge(oauth::routes())
-        .merge(state.mcp.routes(state.allowed.hosts()))
+        .merge(state.mcp.routes(state.allowed.clone()))
         .nest(paths::API_PREFIX, api::routes(state.clone()))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES));
     routes

@@ -5,6 +5,7 @@
 //! Requests through the public host may reach only the protocol endpoints (`paths::PUBLIC_PREFIXES`),
 //! because the tunnel process also connects from loopback and proves nothing.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use axum::extract::{Request, State};
@@ -39,6 +40,9 @@ impl Via {
 pub struct AllowedOrigins {
     port: u16,
     public: RwLock<Option<PublicOrigin>>,
+    /// Bumped on every change of the public origin, so copies of `hosts()` (rmcp's) can tell
+    /// they are stale without comparing lists.
+    generation: AtomicU64,
 }
 
 #[derive(Debug, Clone)]
@@ -51,7 +55,7 @@ struct PublicOrigin {
 
 impl AllowedOrigins {
     pub fn new(port: u16, public: Option<&Url>) -> Arc<Self> {
-        let this = Self { port, public: RwLock::new(None) };
+        let this = Self { port, public: RwLock::new(None), generation: AtomicU64::new(0) };
         this.set_public(public);
         Arc::new(this)
     }
@@ -69,6 +73,12 @@ impl AllowedOrigins {
         if let Ok(mut slot) = self.public.write() {
             *slot = value;
         }
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Changes whenever the public origin changes.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 
     /// The `Host` header values the server answers to (fed to rmcp's own allow-list too).
@@ -154,12 +164,16 @@ impl IntoResponse for GuardError {
     fn into_response(self) -> Response {
         let status = match self {
             Self::MissingHost | Self::ForeignHost => StatusCode::MISDIRECTED_REQUEST,
-            Self::ForeignOrigin | Self::NotPublic => StatusCode::FORBIDDEN,
+            Self::ForeignOrigin => StatusCode::FORBIDDEN,
+            // Through the public host the owner's side does not exist: the same 404 as an
+            // unknown path, so nothing tells a visitor it is there.
+            Self::NotPublic => {
+                return ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint").into_response();
+            }
         };
         let code = match self {
             Self::MissingHost | Self::ForeignHost => "invalid_host",
-            Self::ForeignOrigin => "invalid_origin",
-            Self::NotPublic => "not_public",
+            Self::ForeignOrigin | Self::NotPublic => "invalid_origin",
         };
         ApiError::new(status, code, self.to_string()).into_response()
     }

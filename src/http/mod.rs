@@ -7,6 +7,7 @@ mod api_data;
 mod api_oauth;
 mod api_ops;
 mod api_settings;
+mod api_tunnel;
 mod app;
 pub mod error;
 pub mod guard;

@@ -27,7 +27,10 @@ use crate::auth::oauth::{
     resource_for,
 };
 use crate::auth::scopes::{OFFLINE_ACCESS, Scope};
-use crate::config::{REGISTER_RATE_PER_HOUR, REVOKE_RATE_PER_MINUTE, TOKEN_RATE_PER_MINUTE};
+use crate::config::{
+    MAX_PUBLIC_PENDING_CONSENTS, PUBLIC_REGISTER_RATE_PER_HOUR, PUBLIC_TOKEN_RATE_PER_MINUTE,
+    REGISTER_RATE_PER_HOUR, REVOKE_RATE_PER_MINUTE, TOKEN_RATE_PER_MINUTE,
+};
 
 /// Cookie binding a waiting page to the browser that started the authorization.
 const CONSENT_COOKIE: &str = "trek_consent";
@@ -37,6 +40,9 @@ pub struct OAuthLimits {
     token: DefaultKeyedRateLimiter<String>,
     register: DefaultKeyedRateLimiter<String>,
     revoke: DefaultKeyedRateLimiter<String>,
+    /// Through the public origin, on top of the above: all hosted clients together.
+    public_token: DefaultKeyedRateLimiter<String>,
+    public_register: DefaultKeyedRateLimiter<String>,
 }
 
 impl Default for OAuthLimits {
@@ -47,6 +53,8 @@ impl Default for OAuthLimits {
             token: RateLimiter::keyed(per_minute(TOKEN_RATE_PER_MINUTE)),
             register: RateLimiter::keyed(per_hour(REGISTER_RATE_PER_HOUR)),
             revoke: RateLimiter::keyed(per_minute(REVOKE_RATE_PER_MINUTE)),
+            public_token: RateLimiter::keyed(per_minute(PUBLIC_TOKEN_RATE_PER_MINUTE)),
+            public_register: RateLimiter::keyed(per_hour(PUBLIC_REGISTER_RATE_PER_HOUR)),
         }
     }
 }
@@ -105,6 +113,7 @@ pub fn oauth_error(error: &OAuthError) -> Response {
         OAuthError::AccessDenied(_) => StatusCode::FORBIDDEN,
         OAuthError::NotFound(_) => StatusCode::NOT_FOUND,
         OAuthError::LimitReached(_) => StatusCode::CONFLICT,
+        OAuthError::TemporarilyUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         OAuthError::Server(_) => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     };
@@ -197,6 +206,11 @@ async fn register(
     if let Err(limited) = check_rate(&state.oauth_limits.register, via_key(&via)) {
         return *limited;
     }
+    if matches!(via, Via::Public { .. })
+        && let Err(limited) = check_rate(&state.oauth_limits.public_register, via_key(&via))
+    {
+        return *limited;
+    }
     match state.oauth.register(body).await {
         Ok(registered) => (StatusCode::CREATED, no_store(registered)).into_response(),
         Err(e) => oauth_error(&e),
@@ -213,7 +227,11 @@ async fn authorize(
             "the authorization request's parameters are malformed".into(),
         ));
     };
-    match state.oauth.authorize(request, via.origin()).await {
+    let max_pending = match via {
+        Via::Public { .. } => MAX_PUBLIC_PENDING_CONSENTS,
+        Via::Loopback { .. } => usize::MAX,
+    };
+    match state.oauth.authorize(request, via.origin(), max_pending).await {
         AuthorizeOutcome::Redirect(location) => found(&location),
         AuthorizeOutcome::ErrorPage(error) => error_page(&error),
         AuthorizeOutcome::Wait { pending_id, browser_secret } => {
@@ -341,6 +359,11 @@ async fn token(
     };
     let key = creds.client_id.clone().map_or_else(|| via_key(&via), |id| format!("client:{id}"));
     if let Err(limited) = check_rate(&state.oauth_limits.token, key) {
+        return *limited;
+    }
+    if matches!(via, Via::Public { .. })
+        && let Err(limited) = check_rate(&state.oauth_limits.public_token, via_key(&via))
+    {
         return *limited;
     }
     match state.oauth.token(request, creds, via.origin()).await {

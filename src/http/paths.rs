@@ -23,6 +23,10 @@ pub const API_IMPORT: &str = "/api/import";
 /// MCP client config files (under `/api`): the list, and connect/disconnect one client.
 pub const API_CONNECT: &str = "/connect";
 pub const API_CONNECT_CLIENT: &str = "/connect/{client}";
+/// Public access (under `/api`): settings and status, start, stop.
+pub const API_TUNNEL: &str = "/tunnel";
+pub const API_TUNNEL_START: &str = "/tunnel/start";
+pub const API_TUNNEL_STOP: &str = "/tunnel/stop";
 
 pub const MCP: &str = "/mcp";
 

@@ -2,6 +2,7 @@
 //! middleware, exposing the operation registry, resources and prompts.
 
 mod bearer;
+mod hosts;
 mod prompts;
 mod resources;
 mod service;
@@ -28,6 +29,7 @@ use crate::auth::owner_session::OwnerAuth;
 use crate::clock::SharedClock;
 use crate::config::{Config, MAX_REQUEST_BODY_BYTES, MCP_SESSION_IDLE, MCP_SESSION_SWEEP};
 use crate::events::EventBus;
+use crate::http::guard::AllowedOrigins;
 use crate::http::paths;
 use crate::store::{Store, StoreError, settings};
 
@@ -139,18 +141,27 @@ impl McpState {
         });
     }
 
-    /// `/mcp` with its middleware. `allowed_hosts` is the guard's list, so rmcp's own Host check
-    /// and ours can never disagree.
-    pub fn routes<S: Clone + Send + Sync + 'static>(&self, allowed_hosts: Vec<String>) -> Router<S> {
-        let handler = self.handler.clone();
-        let mut config = StreamableHttpServerConfig::default();
-        config.allowed_hosts = allowed_hosts;
-        config.cancellation_token = self.cancel.child_token();
-        config.max_request_body_bytes = MAX_REQUEST_BODY_BYTES;
-        let service =
-            StreamableHttpService::new(move || Ok(handler.clone()), self.session_manager.clone(), config);
+    /// `/mcp` with its middleware. rmcp's own Host allow-list is the guard's list, so rmcp's
+    /// check and ours can never disagree — also after the tunnel's public origin changes.
+    pub fn routes<S: Clone + Send + Sync + 'static>(&self, allowed: Arc<AllowedOrigins>) -> Router<S> {
+        let service = hosts::FollowHosts::new(allowed, self.rmcp_factory());
         Router::new()
             .route_service(paths::MCP, service)
             .layer(middleware::from_fn_with_state(self.clone(), bearer::authenticate))
+    }
+
+    /// Builds rmcp's service for a Host allow-list; sessions live in the shared manager, so a
+    /// rebuilt service keeps every session.
+    fn rmcp_factory(&self) -> hosts::Factory {
+        let (handler, manager, cancel) =
+            (self.handler.clone(), self.session_manager.clone(), self.cancel.clone());
+        Arc::new(move |allowed_hosts: Vec<String>| {
+            let mut config = StreamableHttpServerConfig::default();
+            config.allowed_hosts = allowed_hosts;
+            config.cancellation_token = cancel.child_token();
+            config.max_request_body_bytes = MAX_REQUEST_BODY_BYTES;
+            let handler = handler.clone();
+            StreamableHttpService::new(move || Ok(handler.clone()), manager.clone(), config)
+        })
     }
 }

@@ -195,6 +195,15 @@ pub fn insert_pending(tx: &Transaction<'_>, p: &PendingRow) -> rusqlite::Result<
     Ok(())
 }
 
+/// Open (undecided, unexpired) requests started through `issuer`.
+pub fn count_open_pending(conn: &Connection, issuer: &str, now: UnixTime) -> rusqlite::Result<usize> {
+    conn.prepare_cached(
+        "SELECT count(*) FROM oauth_pending WHERE issuer = ?1 AND status = 'pending' AND expires_at > ?2",
+    )?
+    .query_row(params![issuer, now], |r| r.get::<_, i64>(0))
+    .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+}
+
 pub fn get_pending(conn: &Connection, id: &str) -> rusqlite::Result<Option<PendingRow>> {
     conn.prepare_cached(&format!("SELECT {PENDING_COLUMNS} FROM oauth_pending WHERE id = ?1"))?
         .query_row([id], pending_from_row)

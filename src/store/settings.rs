@@ -21,3 +21,9 @@ pub fn set(tx: &Transaction<'_>, key: &str, value: &serde_json::Value) -> rusqli
     )?;
     Ok(())
 }
+
+/// Public access: the tunnel provider and cloudflared's path (`tunnel::TunnelSettings`).
+pub const TUNNEL: &str = "tunnel";
+/// Public access: a named tunnel's token (a credential of the user's Cloudflare tunnel; it must
+/// be given back to cloudflared, so it cannot be stored as a hash; the owner API never returns it).
+pub const TUNNEL_TOKEN: &str = "tunnel_token";

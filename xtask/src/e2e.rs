@@ -74,6 +74,8 @@ pub const SUITES: &[Suite] = &[
         title: "UI place search (search_place) in headless Chromium",
         scripts: &["ui_place_search.mjs"],
     },
+    // Settings → Public access with the cloudflared stand-in (issue 8).
+    Suite { name: "ui_public", title: "UI public access in headless Chromium", scripts: &["ui_public.mjs"] },
     Suite { name: "ts_sdk", title: "official TypeScript SDK client", scripts: &["ts_sdk.mjs"] },
     Suite { name: "mcp_remote", title: "mcp-remote over stdio", scripts: &["mcp_remote.mjs"] },
     Suite { name: "conformance", title: "MCP conformance suite", scripts: &["conformance.mjs"] },

@@ -134,8 +134,14 @@ fn pending_id() -> String {
 
 impl OAuth {
     /// Validates an authorization request made through `issuer` (the origin the browser used).
-    pub async fn authorize(&self, req: AuthorizeRequest, issuer: &str) -> AuthorizeOutcome {
-        match self.authorize_inner(req, issuer).await {
+    /// At most `max_pending` requests through that issuer wait for the owner at once.
+    pub async fn authorize(
+        &self,
+        req: AuthorizeRequest,
+        issuer: &str,
+        max_pending: usize,
+    ) -> AuthorizeOutcome {
+        match self.authorize_inner(req, issuer, max_pending).await {
             Ok(outcome) => outcome,
             Err(error) => AuthorizeOutcome::ErrorPage(error),
         }
@@ -145,6 +151,7 @@ impl OAuth {
         &self,
         req: AuthorizeRequest,
         issuer: &str,
+        max_pending: usize,
     ) -> Result<AuthorizeOutcome, OAuthError> {
         let now = self.now();
         // Until the client and redirect URI are verified, errors are shown, never redirected
@@ -254,8 +261,13 @@ impl OAuth {
             expires_at: now + PENDING_CONSENT_TTL.as_secs() as i64,
         };
         let pending_id = pending.id.clone();
-        self.store
+        let (redirect_uri, issuer_owned) = (pending.redirect_uri.clone(), issuer.to_owned());
+        let full = self
+            .store
             .write(move |tx| {
+                if rows::count_open_pending(tx, &pending.issuer, now)? >= max_pending {
+                    return Ok::<_, OAuthError>(true);
+                }
                 rows::insert_pending(tx, &pending)?;
                 audit(
                     tx,
@@ -265,9 +277,21 @@ impl OAuth {
                     None,
                     Some(pending.scopes.clone()),
                 )?;
-                Ok::<_, OAuthError>(())
+                Ok(false)
             })
             .await?;
+        if full {
+            // RFC 6749 §4.1.2.1: the server cannot take the request now; the client may retry.
+            let error = OAuthError::TemporarilyUnavailable(format!(
+                "{max_pending} connection requests are already waiting for the owner; try again after they are decided"
+            ));
+            return Ok(AuthorizeOutcome::Redirect(error_location(
+                &redirect_uri,
+                &error,
+                state,
+                &issuer_owned,
+            )));
+        }
         // Nobody listening (headless) is fine: the CLI and the UI read the queue themselves.
         let _ = self
             .consent_requests

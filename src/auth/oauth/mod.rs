@@ -68,6 +68,8 @@ pub enum OAuthError {
     InvalidToken(String),
     #[error("limit_reached")]
     LimitReached(String),
+    #[error("temporarily_unavailable")]
+    TemporarilyUnavailable(String),
     #[error("not_found")]
     NotFound(String),
     #[error("server_error")]
@@ -96,6 +98,7 @@ impl OAuthError {
             | Self::AccessDenied(d)
             | Self::InvalidToken(d)
             | Self::LimitReached(d)
+            | Self::TemporarilyUnavailable(d)
             | Self::NotFound(d)
             | Self::Server(d) => d,
         }
