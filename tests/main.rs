@@ -51,6 +51,10 @@ mod ops_todos;
 mod ops_ics;
 // Atlas: visited countries (ISO 3166-1 alpha-2) and the bucket list, per user.
 mod ops_atlas;
+// Collab polls and chat: voting rules, limits, own-only delete, reactions, pagination.
+mod ops_collab;
+// The add-on switch: hidden everywhere when off, calls refused, sessions ended, CLI round trip.
+mod addons;
 // Share links: defaults, update keeps the token, owner-only writes, scopes, cascade.
 mod ops_share;
 // The public share page and its JSON: flags vs sections, headers, 404s, no ids or emails.

@@ -20,6 +20,19 @@ async fn full_instance() -> Env {
     env.ok("mark_country_visited", json!({"country_code": "JP"})).await;
     env.ok("create_bucket_list_item", json!({"name": "Patagonia", "country_code": "AR"})).await;
     env.ok("save_packing_template", json!({"trip_id": first, "template_name": "City break"})).await;
+    // Collab add-on: a poll with a vote, a message with a reply and a reaction.
+    let poll = env
+        .ok(
+            "create_collab_poll",
+            json!({"trip_id": first, "question": "Dinner?", "options": ["Ramen", "Soba"]}),
+        )
+        .await;
+    env.ok("vote_collab_poll", json!({"trip_id": first, "poll_id": poll["id"], "option_index": 1})).await;
+    let message = env.ok("send_collab_message", json!({"trip_id": first, "body": "Booked!"})).await;
+    env.ok("send_collab_message", json!({"trip_id": first, "body": "Thanks", "reply_to": message["id"]}))
+        .await;
+    env.ok("react_collab_message", json!({"trip_id": first, "message_id": message["id"], "emoji": "👍"}))
+        .await;
     env.exec(
         "INSERT INTO categories (name, icon, color, position) VALUES ('Onsen', '♨️', '#0ea5e9', 99)".into(),
     )
@@ -46,6 +59,8 @@ async fn reads(env: &Env) -> Vec<Value> {
         let id = &trip["id"];
         out.push(env.ok("get_trip_summary", json!({"trip_id": id})).await);
         out.push(env.ok("get_share_link", json!({"trip_id": id})).await);
+        out.push(env.ok("list_collab_polls", json!({"trip_id": id})).await);
+        out.push(env.ok("list_collab_messages", json!({"trip_id": id})).await);
     }
     out
 }
@@ -185,6 +200,8 @@ async fn an_export_of_an_older_schema_is_migrated_on_import() {
     // Schema 7 had no share links: an export made then has no such table.
     doc.schema_version = 7;
     doc.tables.remove("share_links");
+    // Nor the Collab add-on's polls and chat (a later migration).
+    doc.tables.retain(|name, _| !name.starts_with("collab_") || name == "collab_notes");
     let target = Env::new().await;
     import(&target, doc).await.unwrap();
     let trips = source.ok("list_trips", json!({})).await;

@@ -8,6 +8,7 @@ import { api, ApiError, describeError, SignedOut } from './api.js';
 import { h, copyText, formatDate } from './dom.js';
 import { showFormError, clearFormErrors } from './ops.js';
 import { t } from './i18n.js';
+import { addonsCard, loadAddons } from './settings_addons.js';
 
 const root = () => document.getElementById('view-settings');
 let built = false;
@@ -44,6 +45,7 @@ function build() {
       // A plain link: the owner's cookie goes along and the browser saves the attachment.
       h('p', {}, h('a', { id: 'export-link', class: 'button-link', href: '/api/export', download: '' }, t('settings.exportButton'))),
       importForm()),
+    addonsCard(),
     h('section', { class: 'card', 'aria-labelledby': 'about-title' },
       h('h2', { id: 'about-title', class: 'card-title' }, t('settings.about')),
       h('dl', { class: 'facts' },
@@ -225,7 +227,7 @@ export async function show() {
     document.getElementById('settings-version').textContent = status.version;
     document.getElementById('settings-mcp-url').textContent = status.mcp_url;
     document.getElementById('settings-local-url').textContent = status.local_url;
-    await Promise.all([loadPassword(), loadBackups()]);
+    await Promise.all([loadPassword(), loadBackups(), loadAddons()]);
   } catch (error) {
     if (error instanceof SignedOut) return;
     errorEl.textContent = t('settings.cannotLoad', { message: describeError(error) });

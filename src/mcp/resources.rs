@@ -120,6 +120,20 @@ pub const RESOURCES: &[ResourceDef] = &[
         description: "Your personal travel bucket list.",
         op: "list_bucket_list",
     },
+    ResourceDef {
+        uri: "trek://trips/{tripId}/collab/polls",
+        name: "collab-polls",
+        title: "Collab polls",
+        description: "All polls of a trip with vote counts per option (Collab add-on).",
+        op: "list_collab_polls",
+    },
+    ResourceDef {
+        uri: "trek://trips/{tripId}/collab/messages",
+        name: "collab-messages",
+        title: "Collab messages",
+        description: "The most recent 100 chat messages of a trip (Collab add-on).",
+        op: "list_collab_messages",
+    },
 ];
 
 impl ResourceDef {

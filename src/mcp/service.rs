@@ -20,7 +20,7 @@ use crate::auth::oauth::{AccessContext, TokenKind};
 use crate::clock::SharedClock;
 use crate::domain::Actor;
 use crate::events::EventBus;
-use crate::ops::{Entry, Kind, OpError, registry};
+use crate::ops::{AddonSet, Entry, Kind, OpError, registry};
 use crate::store::Store;
 
 /// Server instructions: how the data fits together and how to work with it.
@@ -93,6 +93,16 @@ impl TrekMcp {
         .with_instructions(INSTRUCTIONS)
     }
 
+    /// The add-ons switched on now (read from the settings, so a CLI change counts at once).
+    async fn addons(&self) -> Result<AddonSet, ErrorData> {
+        self.store.read_inline(|c| AddonSet::load(c).map_err(crate::store::StoreError::from)).await.map_err(
+            |e| {
+                tracing::error!(error = %e, "reading the add-on switch failed");
+                ErrorData::internal_error("storage error", None)
+            },
+        )
+    }
+
     /// Runs an operation for the caller and publishes what it changed.
     async fn run(&self, access: &AccessContext, name: &str, args: Value) -> Result<Value, OpError> {
         let actor = Actor { user: access.user };
@@ -134,7 +144,8 @@ impl ServerHandler for TrekMcp {
         context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
         let access = access(&context)?;
-        let tools = registry().all().iter().filter(|e| e.meta.allowed(access.scopes)).map(tool).collect();
+        let addons = self.addons().await?;
+        let tools = registry().visible(access.scopes, addons).map(tool).collect();
         Ok(ListToolsResult::with_all_items(tools))
     }
 
@@ -184,9 +195,10 @@ impl ServerHandler for TrekMcp {
         context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, ErrorData> {
         let access = access(&context)?;
+        let addons = self.addons().await?;
         let list = RESOURCES
             .iter()
-            .filter(|r| !r.is_template() && op_allowed(r.op, &access))
+            .filter(|r| !r.is_template() && op_available(r.op, &access, addons))
             .map(|r| {
                 Resource::new(r.uri, r.name)
                     .with_title(r.title)
@@ -203,9 +215,10 @@ impl ServerHandler for TrekMcp {
         context: RequestContext<RoleServer>,
     ) -> Result<ListResourceTemplatesResult, ErrorData> {
         let access = access(&context)?;
+        let addons = self.addons().await?;
         let list = RESOURCES
             .iter()
-            .filter(|r| r.is_template() && op_allowed(r.op, &access))
+            .filter(|r| r.is_template() && op_available(r.op, &access, addons))
             .map(|r| {
                 let mut template = ResourceTemplate::new(r.uri, r.name);
                 template.title = Some(r.title.to_owned());
@@ -227,7 +240,7 @@ impl ServerHandler for TrekMcp {
         let (def, args) = resources::resolve(&uri)
             .ok_or_else(|| ErrorData::resource_not_found(format!("no resource {uri}"), None))?;
         let value = self.run(&access, def.op, args).await.map_err(|e| match e {
-            OpError::Domain(crate::domain::DomainError::NotFound { .. }) => {
+            OpError::Domain(crate::domain::DomainError::NotFound { .. }) | OpError::AddonDisabled(_) => {
                 ErrorData::resource_not_found(e.to_string(), None)
             }
             OpError::Domain(crate::domain::DomainError::Store(_)) => {
@@ -248,9 +261,10 @@ impl ServerHandler for TrekMcp {
         context: RequestContext<RoleServer>,
     ) -> Result<ListPromptsResult, ErrorData> {
         let access = access(&context)?;
+        let addons = self.addons().await?;
         let prompts = super::prompts::PROMPTS
             .iter()
-            .filter(|p| !p.static_tokens_only || access.kind == TokenKind::Static)
+            .filter(|p| p.offered_to(&access, addons))
             .map(|p| {
                 let args = p
                     .arguments
@@ -273,9 +287,10 @@ impl ServerHandler for TrekMcp {
         context: RequestContext<RoleServer>,
     ) -> Result<GetPromptResponse, ErrorData> {
         let access = access(&context)?;
+        let addons = self.addons().await?;
         let def = super::prompts::PROMPTS
             .iter()
-            .find(|p| p.name == request.name && (!p.static_tokens_only || access.kind == TokenKind::Static))
+            .find(|p| p.name == request.name && p.offered_to(&access, addons))
             .ok_or_else(|| ErrorData::invalid_params(format!("unknown prompt {:?}", request.name), None))?;
         let arguments = request.arguments.unwrap_or_default();
         let trip = match def.arguments.first() {
@@ -302,6 +317,6 @@ impl ServerHandler for TrekMcp {
     }
 }
 
-fn op_allowed(op: &str, access: &AccessContext) -> bool {
-    registry().get(op).is_some_and(|e| e.meta.allowed(access.scopes))
+fn op_available(op: &str, access: &AccessContext, addons: AddonSet) -> bool {
+    registry().get(op).is_some_and(|e| e.meta.available(access.scopes, addons))
 }

@@ -3,9 +3,11 @@
 //! and both the MCP tool list (`mcp`) and the UI's `/api/ops/{name}` (`http::api`) are
 //! generated from it, so the assistant and the UI can never disagree.
 
+mod addons;
 mod atlas;
 mod bookings;
 mod budget;
+mod collab;
 mod days;
 mod notes;
 mod packing;
@@ -21,6 +23,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+
+pub use addons::{AddonSet, AddonState};
 
 use crate::auth::scopes::{Scope, ScopeSet};
 use crate::clock::UnixTime;
@@ -74,6 +78,11 @@ impl OpMeta {
     pub fn allowed(&self, scopes: ScopeSet) -> bool {
         self.scope.is_none_or(|s| scopes.grants(s))
     }
+
+    /// Whether the caller may see and call it: scope granted and add-on (if any) switched on.
+    pub fn available(&self, scopes: ScopeSet, addons: AddonSet) -> bool {
+        self.allowed(scopes) && addons.allows(self.addon)
+    }
 }
 
 /// One operation with typed input and output.
@@ -93,6 +102,10 @@ pub enum OpError {
     InvalidArguments(String),
     #[error("this needs the {0} scope, which the connection was not granted")]
     MissingScope(Scope),
+    #[error(
+        "the {0} add-on is switched off; the owner can switch it on in Trek's Settings or with `trek addons enable {0}`"
+    )]
+    AddonDisabled(Addon),
     #[error(transparent)]
     Domain(#[from] DomainError),
 }
@@ -256,6 +269,7 @@ impl Registry {
             todos::OPS,
             notes::OPS,
             atlas::OPS,
+            collab::OPS,
         ];
         let mut ops = Vec::new();
         let mut by_name = HashMap::new();
@@ -282,6 +296,12 @@ impl Registry {
         self.by_name.get(name).map(|&i| &self.ops[i])
     }
 
+    /// The operations a caller with `scopes` sees while `addons` are on: the one filter behind
+    /// MCP tools/list, resources, prompts and `/api/ops`.
+    pub fn visible(&self, scopes: ScopeSet, addons: AddonSet) -> impl Iterator<Item = &Entry> {
+        self.ops.iter().filter(move |e| e.meta.available(scopes, addons))
+    }
+
     /// Runs an operation as `actor`: reads on a read connection (on this worker, see
     /// `Store::read_inline`), everything else in one write transaction. Returns the output and
     /// the changes it committed.
@@ -299,7 +319,14 @@ impl Registry {
             return Err(OpError::MissingScope(scope));
         }
         let op = entry.op;
+        let addon = entry.meta.addon;
         let run = move |conn: &rusqlite::Connection| {
+            // Checked in the call's own transaction, so a switch flipped by the CLI counts at once.
+            if let Some(addon) = addon
+                && !AddonSet::load(conn).map_err(StoreError::from)?.contains(addon)
+            {
+                return Err(OpError::AddonDisabled(addon));
+            }
             let cx = Ctx::new(conn, actor, now);
             let value = op.call(&cx, args)?;
             Ok::<_, OpError>((value, cx.into_changes()))

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_budget_packing.sql"),
     include_str!("migrations/0007_bookings_todos_notes_atlas.sql"),
     include_str!("migrations/0008_share_links.sql"),
+    include_str!("migrations/0010_collab_polls_chat.sql"),
 ];
 
 /// The schema version this build writes.
