@@ -106,6 +106,7 @@ impl Server {
         mcp.load_enabled(&store).await?;
         mcp.spawn_housekeeping();
         spawn_daily_backups(store.path().to_path_buf(), clock.clone(), cancel.clone());
+        crate::notify::spawn_scanner(store.clone(), clock.clone(), cancel.clone());
         let state = AppState {
             oauth,
             events,

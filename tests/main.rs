@@ -53,6 +53,10 @@ mod ops_ics;
 mod ops_atlas;
 // Collab polls and chat: voting rules, limits, own-only delete, reactions, pagination.
 mod ops_collab;
+// Notifications through the registry: dedupe, coalescing, paging, marks, cap, due reminders.
+mod ops_notifications;
+// Notifications from real events on the server: connection requests, assistant changes, expiry.
+mod notifications;
 // The add-on switch: hidden everywhere when off, calls refused, sessions ended, CLI round trip.
 mod addons;
 // Share links: defaults, update keeps the token, owner-only writes, scopes, cascade.

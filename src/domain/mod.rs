@@ -15,6 +15,7 @@ pub mod days;
 pub mod ics;
 pub mod members;
 pub mod money;
+pub mod notifications;
 pub mod packing;
 pub mod places;
 pub mod reservations;

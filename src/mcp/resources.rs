@@ -134,6 +134,13 @@ pub const RESOURCES: &[ResourceDef] = &[
         description: "The most recent 100 chat messages of a trip (Collab add-on).",
         op: "list_collab_messages",
     },
+    ResourceDef {
+        uri: "trek://notifications/in-app",
+        name: "notifications",
+        title: "Notifications",
+        description: "Your in-app notifications (most recent 50, unread first).",
+        op: "list_notifications",
+    },
 ];
 
 impl ResourceDef {

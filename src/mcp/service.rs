@@ -18,7 +18,8 @@ use serde_json::Value;
 use super::resources::{self, RESOURCES};
 use crate::auth::oauth::{AccessContext, TokenKind};
 use crate::clock::SharedClock;
-use crate::domain::Actor;
+use crate::domain::notifications::{self, Event};
+use crate::domain::{Actor, Change, ChangeAction};
 use crate::events::EventBus;
 use crate::ops::{AddonSet, Entry, Kind, OpError, registry};
 use crate::store::Store;
@@ -106,10 +107,52 @@ impl TrekMcp {
     /// Runs an operation for the caller and publishes what it changed.
     async fn run(&self, access: &AccessContext, name: &str, args: Value) -> Result<Value, OpError> {
         let actor = Actor { user: access.user };
-        let (value, changes) =
-            registry().execute(&self.store, name, actor, access.scopes, self.clock.now(), args).await?;
+        let now = self.clock.now();
+        let (value, changes) = registry().execute(&self.store, name, actor, access.scopes, now, args).await?;
+        let notices = self.notify_trip_changes(access, &changes, now).await;
         self.events.publish(changes);
+        self.events.publish(notices);
         Ok(value)
+    }
+
+    /// Tells the owner which trips an assistant changed (coalesced per trip and hour). The
+    /// call has committed: a failure here is logged, not the caller's error.
+    async fn notify_trip_changes(&self, access: &AccessContext, changes: &[Change], now: i64) -> Vec<Change> {
+        let mut trips: Vec<(i64, usize)> = Vec::new();
+        for trip in changes.iter().filter_map(|c| c.trip_id) {
+            match trips.iter_mut().find(|(t, _)| *t == trip) {
+                Some((_, n)) => *n += 1,
+                None => trips.push((trip, 1)),
+            }
+        }
+        if trips.is_empty() || access.kind == TokenKind::Owner {
+            return Vec::new();
+        }
+        let (client_id, grant_id) = (access.client_id.clone(), access.grant_id.clone());
+        let recorded = self
+            .store
+            .write(move |tx| {
+                let client_name = notifications::client_name(tx, client_id.as_deref(), &grant_id)?;
+                let mut notices = Vec::new();
+                for (trip_id, changes) in trips {
+                    let event =
+                        Event::AssistantChangedTrip { trip_id, client_name: client_name.clone(), changes };
+                    if let Some(id) = notifications::record(tx, now, event)? {
+                        notices.push(Change {
+                            entity: "notification",
+                            action: ChangeAction::Created,
+                            id,
+                            trip_id: Some(trip_id),
+                        });
+                    }
+                }
+                Ok::<_, crate::store::StoreError>(notices)
+            })
+            .await;
+        recorded.unwrap_or_else(|error| {
+            tracing::warn!(%error, "could not record the assistant's changes as a notification");
+            Vec::new()
+        })
     }
 }
 

@@ -10,6 +10,7 @@ mod budget;
 mod collab;
 mod days;
 mod notes;
+mod notifications;
 mod packing;
 mod places;
 mod share;
@@ -270,6 +271,7 @@ impl Registry {
             notes::OPS,
             atlas::OPS,
             collab::OPS,
+            notifications::OPS,
         ];
         let mut ops = Vec::new();
         let mut by_name = HashMap::new();

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_bookings_todos_notes_atlas.sql"),
     include_str!("migrations/0008_share_links.sql"),
     include_str!("migrations/0010_collab_polls_chat.sql"),
+    include_str!("migrations/0011_notifications.sql"),
 ];
 
 /// The schema version this build writes.

@@ -72,6 +72,7 @@ pub const INSTANCE_TABLES: &[&str] = &[
     "oauth_tokens",
     "static_tokens",
     "auth_audit",
+    "notifications",
 ];
 
 /// Columns of exported tables that are credentials of this installation.

@@ -17,6 +17,7 @@ use crate::auth::scopes::ScopeSet;
 use crate::auth::secret::{self, Secret, random_id};
 use crate::clock::UnixTime;
 use crate::config::{AUTHORIZATION_CODE_TTL, PENDING_CONSENT_TTL};
+use crate::domain::notifications::{self, Event};
 use crate::store::oauth::{self as rows, ClientRow, CodeRow, PendingRow};
 use crate::store::owner;
 
@@ -254,9 +255,12 @@ impl OAuth {
             expires_at: now + PENDING_CONSENT_TTL.as_secs() as i64,
         };
         let pending_id = pending.id.clone();
+        let client_name = client.name.clone();
         self.store
             .write(move |tx| {
                 rows::insert_pending(tx, &pending)?;
+                let event = Event::ConnectionRequested { pending_id: pending.id.clone(), client_name };
+                notifications::record(tx, now, event)?;
                 audit(
                     tx,
                     now,
