@@ -57,6 +57,8 @@ mod ops_collab;
 mod ops_notifications;
 // Notifications from real events on the server: connection requests, assistant changes, expiry.
 mod notifications;
+// Journeys: entries across trips, contributors, limits, journey scopes, the share link.
+mod ops_journeys;
 // The add-on switch: hidden everywhere when off, calls refused, sessions ended, CLI round trip.
 mod addons;
 // Share links: defaults, update keeps the token, owner-only writes, scopes, cascade.

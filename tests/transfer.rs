@@ -33,6 +33,15 @@ async fn full_instance() -> Env {
         .await;
     env.ok("react_collab_message", json!({"trip_id": first, "message_id": message["id"], "emoji": "👍"}))
         .await;
+    // Journeys add-on: a journey with a contributor, an entry about the trip, a share link.
+    let alex = env.companion("Alex").await;
+    let journey = env.ok("create_journey", json!({"title": "Year one", "contributor_ids": [alex]})).await;
+    env.ok(
+        "create_journey_entry",
+        json!({"journey_id": journey["id"], "date": "2027-04-01", "body": "Arrived", "trip_id": first}),
+    )
+    .await;
+    env.ok("create_journey_share_link", json!({"journey_id": journey["id"]})).await;
     env.exec(
         "INSERT INTO categories (name, icon, color, position) VALUES ('Onsen', '♨️', '#0ea5e9', 99)".into(),
     )
@@ -53,6 +62,7 @@ async fn reads(env: &Env) -> Vec<Value> {
         env.ok("list_categories", json!({})).await,
         env.ok("list_visited_countries", json!({})).await,
         env.ok("list_bucket_list", json!({})).await,
+        env.ok("list_journeys", json!({})).await,
     ];
     let trips = env.ok("list_trips", json!({"include_archived": true})).await;
     for trip in trips["trips"].as_array().unwrap() {
@@ -202,6 +212,7 @@ async fn an_export_of_an_older_schema_is_migrated_on_import() {
     doc.tables.remove("share_links");
     // Nor the Collab add-on's polls and chat (a later migration).
     doc.tables.retain(|name, _| !name.starts_with("collab_") || name == "collab_notes");
+    doc.tables.retain(|name, _| !name.starts_with("journey"));
     let target = Env::new().await;
     import(&target, doc).await.unwrap();
     let trips = source.ok("list_trips", json!({})).await;

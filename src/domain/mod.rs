@@ -13,6 +13,7 @@ pub mod common;
 pub mod day_notes;
 pub mod days;
 pub mod ics;
+pub mod journeys;
 pub mod members;
 pub mod money;
 pub mod notifications;

@@ -11,6 +11,7 @@ mod api_settings;
 mod app;
 pub mod error;
 pub mod guard;
+mod journey_share;
 mod oauth;
 mod owner;
 pub mod paths;

@@ -9,6 +9,7 @@ mod bookings;
 mod budget;
 mod collab;
 mod days;
+mod journeys;
 mod notes;
 mod notifications;
 mod packing;
@@ -272,6 +273,7 @@ impl Registry {
             atlas::OPS,
             collab::OPS,
             notifications::OPS,
+            journeys::OPS,
         ];
         let mut ops = Vec::new();
         let mut by_name = HashMap::new();

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_share_links.sql"),
     include_str!("migrations/0010_collab_polls_chat.sql"),
     include_str!("migrations/0011_notifications.sql"),
+    include_str!("migrations/0012_journeys.sql"),
 ];
 
 /// The schema version this build writes.

@@ -212,9 +212,19 @@ impl Store {
         let job: WriteJob = Box::new(move |conn| {
             let _ = reply.send(run_in_transaction(conn, f));
         });
-        let sender =
-            self.inner.writer.lock().map_err(|_| StoreError::Closed)?.clone().ok_or(StoreError::Closed)?;
-        sender.send(job).map_err(|_| StoreError::Closed)?;
+        {
+            // Dropped before the await: a task suspended on the answer must not keep the writer
+            // alive, or `close` (which waits for the writer to see its last sender go) would hang
+            // on a current-thread runtime that can no longer poll that task.
+            let sender = self
+                .inner
+                .writer
+                .lock()
+                .map_err(|_| StoreError::Closed)?
+                .clone()
+                .ok_or(StoreError::Closed)?;
+            sender.send(job).map_err(|_| StoreError::Closed)?;
+        }
         answer.await.map_err(|_| StoreError::Closed)?
     }
 
@@ -351,6 +361,33 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("t.db")).unwrap();
         (dir, store)
+    }
+
+    /// A task suspended on a write's answer (a background task when the server stops) must not
+    /// keep `close` from returning on a current-thread runtime.
+    #[tokio::test]
+    async fn close_returns_while_a_task_awaits_a_write() {
+        let (_dir, store) = temp_store();
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        let writer = store.clone();
+        tokio::spawn(async move {
+            let _ = writer
+                .write(move |_| {
+                    let _ = wait.recv();
+                    Ok::<_, StoreError>(())
+                })
+                .await;
+        });
+        // Let the task send its job and suspend on the answer.
+        tokio::task::yield_now().await;
+        release.send(()).unwrap();
+        let (done, closed) = std::sync::mpsc::channel();
+        let closing = store.clone();
+        std::thread::spawn(move || {
+            closing.close();
+            let _ = done.send(());
+        });
+        assert!(closed.recv_timeout(std::time::Duration::from_secs(10)).is_ok(), "close hung");
     }
 
     #[tokio::test]

@@ -56,6 +56,10 @@ pub const TABLES: &[&str] = &[
     "visited_countries",
     "bucket_list_items",
     "share_links",
+    "journeys",
+    "journey_contributors",
+    "journey_entries",
+    "journey_share_links",
 ];
 
 /// Tables that stay with the installation: credentials, sessions and switches.
