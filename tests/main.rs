@@ -59,6 +59,8 @@ mod ops_notifications;
 mod notifications;
 // Journeys: entries across trips, contributors, limits, journey scopes, the share link.
 mod ops_journeys;
+// Atlas add-on: regions (ISO 3166-2), statistics by continent, country places, bucket list edits.
+mod ops_atlas_extended;
 // The add-on switch: hidden everywhere when off, calls refused, sessions ended, CLI round trip.
 mod addons;
 // Share links: defaults, update keeps the token, owner-only writes, scopes, cascade.

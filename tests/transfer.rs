@@ -19,6 +19,7 @@ async fn full_instance() -> Env {
     env.ok("create_share_link", json!({"trip_id": first, "share_budget": true})).await;
     env.ok("mark_country_visited", json!({"country_code": "JP"})).await;
     env.ok("create_bucket_list_item", json!({"name": "Patagonia", "country_code": "AR"})).await;
+    env.ok("mark_region_visited", json!({"region_code": "JP-26"})).await;
     env.ok("save_packing_template", json!({"trip_id": first, "template_name": "City break"})).await;
     // Collab add-on: a poll with a vote, a message with a reply and a reaction.
     let poll = env
@@ -63,6 +64,7 @@ async fn reads(env: &Env) -> Vec<Value> {
         env.ok("list_visited_countries", json!({})).await,
         env.ok("list_bucket_list", json!({})).await,
         env.ok("list_journeys", json!({})).await,
+        env.ok("list_visited_regions", json!({})).await,
     ];
     let trips = env.ok("list_trips", json!({"include_archived": true})).await;
     for trip in trips["trips"].as_array().unwrap() {
@@ -212,7 +214,14 @@ async fn an_export_of_an_older_schema_is_migrated_on_import() {
     doc.tables.remove("share_links");
     // Nor the Collab add-on's polls and chat (a later migration).
     doc.tables.retain(|name, _| !name.starts_with("collab_") || name == "collab_notes");
-    doc.tables.retain(|name, _| !name.starts_with("journey"));
+    doc.tables.retain(|name, _| !name.starts_with("journey") && name != "visited_regions");
+    // Nor the bucket list's target date (added with the regions).
+    let bucket = doc.tables.get_mut("bucket_list_items").unwrap();
+    let at = bucket.columns.iter().position(|c| c == "target_date").unwrap();
+    bucket.columns.remove(at);
+    for row in &mut bucket.rows {
+        row.remove(at);
+    }
     let target = Env::new().await;
     import(&target, doc).await.unwrap();
     let trips = source.ok("list_trips", json!({})).await;

@@ -19,6 +19,7 @@ pub mod money;
 pub mod notifications;
 pub mod packing;
 pub mod places;
+pub mod regions;
 pub mod reservations;
 pub mod settlement;
 pub mod share_links;

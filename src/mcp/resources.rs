@@ -141,6 +141,20 @@ pub const RESOURCES: &[ResourceDef] = &[
         description: "Your in-app notifications (most recent 50, unread first).",
         op: "list_notifications",
     },
+    ResourceDef {
+        uri: "trek://atlas/stats",
+        name: "atlas-stats",
+        title: "Atlas stats",
+        description: "Visited country counts and continent breakdown (Atlas add-on).",
+        op: "get_atlas_stats",
+    },
+    ResourceDef {
+        uri: "trek://atlas/regions",
+        name: "atlas-regions",
+        title: "Atlas regions",
+        description: "Manually visited sub-country regions (Atlas add-on).",
+        op: "list_visited_regions",
+    },
 ];
 
 impl ResourceDef {

@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_collab_polls_chat.sql"),
     include_str!("migrations/0011_notifications.sql"),
     include_str!("migrations/0012_journeys.sql"),
+    include_str!("migrations/0013_atlas_regions.sql"),
 ];
 
 /// The schema version this build writes.

@@ -55,6 +55,7 @@ pub const TABLES: &[&str] = &[
     "collab_message_reactions",
     "visited_countries",
     "bucket_list_items",
+    "visited_regions",
     "share_links",
     "journeys",
     "journey_contributors",
