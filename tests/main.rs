@@ -61,6 +61,8 @@ mod notifications;
 mod ops_journeys;
 // Atlas add-on: regions (ISO 3166-2), statistics by continent, country places, bucket list edits.
 mod ops_atlas_extended;
+// Vacay: years, days, weekends, company holidays, allowance and carry-over arithmetic.
+mod ops_vacay;
 // The add-on switch: hidden everywhere when off, calls refused, sessions ended, CLI round trip.
 mod addons;
 // Share links: defaults, update keeps the token, owner-only writes, scopes, cascade.

@@ -20,6 +20,11 @@ async fn full_instance() -> Env {
     env.ok("mark_country_visited", json!({"country_code": "JP"})).await;
     env.ok("create_bucket_list_item", json!({"name": "Patagonia", "country_code": "AR"})).await;
     env.ok("mark_region_visited", json!({"region_code": "JP-26"})).await;
+    // Vacay add-on: a tracked year with an allowance, a vacation day and a company holiday.
+    env.ok("add_vacay_year", json!({"year": 2027})).await;
+    env.ok("update_vacay_stats", json!({"year": 2027, "allowance": 28})).await;
+    env.ok("toggle_vacay_entry", json!({"date": "2027-04-05"})).await;
+    env.ok("toggle_company_holiday", json!({"date": "2027-12-24"})).await;
     env.ok("save_packing_template", json!({"trip_id": first, "template_name": "City break"})).await;
     // Collab add-on: a poll with a vote, a message with a reply and a reaction.
     let poll = env
@@ -65,6 +70,8 @@ async fn reads(env: &Env) -> Vec<Value> {
         env.ok("list_bucket_list", json!({})).await,
         env.ok("list_journeys", json!({})).await,
         env.ok("list_visited_regions", json!({})).await,
+        env.ok("get_vacay_plan", json!({})).await,
+        env.ok("get_vacay_stats", json!({"year": 2027})).await,
     ];
     let trips = env.ok("list_trips", json!({"include_archived": true})).await;
     for trip in trips["trips"].as_array().unwrap() {
@@ -214,7 +221,9 @@ async fn an_export_of_an_older_schema_is_migrated_on_import() {
     doc.tables.remove("share_links");
     // Nor the Collab add-on's polls and chat (a later migration).
     doc.tables.retain(|name, _| !name.starts_with("collab_") || name == "collab_notes");
-    doc.tables.retain(|name, _| !name.starts_with("journey") && name != "visited_regions");
+    doc.tables.retain(|name, _| {
+        !name.starts_with("journey") && !name.starts_with("vacay_") && name != "visited_regions"
+    });
     // Nor the bucket list's target date (added with the regions).
     let bucket = doc.tables.get_mut("bucket_list_items").unwrap();
     let at = bucket.columns.iter().position(|c| c == "target_date").unwrap();

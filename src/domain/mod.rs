@@ -27,6 +27,7 @@ pub mod tags;
 pub mod todos;
 pub mod trip_copy;
 pub mod trips;
+pub mod vacay;
 
 use std::cell::RefCell;
 

@@ -155,6 +155,20 @@ pub const RESOURCES: &[ResourceDef] = &[
         description: "Manually visited sub-country regions (Atlas add-on).",
         op: "list_visited_regions",
     },
+    ResourceDef {
+        uri: "trek://vacay/plan",
+        name: "vacay-plan",
+        title: "Vacation plan",
+        description: "Your vacation plan's settings, colour and tracked years (Vacay add-on).",
+        op: "get_vacay_plan",
+    },
+    ResourceDef {
+        uri: "trek://vacay/entries/{year}",
+        name: "vacay-entries",
+        title: "Vacation days",
+        description: "Vacation days and company holidays of one year (Vacay add-on).",
+        op: "get_vacay_entries",
+    },
 ];
 
 impl ResourceDef {

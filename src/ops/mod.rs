@@ -17,6 +17,7 @@ mod places;
 mod share;
 mod todos;
 mod trips;
+mod vacay;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -274,6 +275,7 @@ impl Registry {
             collab::OPS,
             notifications::OPS,
             journeys::OPS,
+            vacay::OPS,
         ];
         let mut ops = Vec::new();
         let mut by_name = HashMap::new();

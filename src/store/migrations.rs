@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_notifications.sql"),
     include_str!("migrations/0012_journeys.sql"),
     include_str!("migrations/0013_atlas_regions.sql"),
+    include_str!("migrations/0014_vacay.sql"),
 ];
 
 /// The schema version this build writes.

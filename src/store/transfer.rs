@@ -61,6 +61,12 @@ pub const TABLES: &[&str] = &[
     "journey_contributors",
     "journey_entries",
     "journey_share_links",
+    "vacay_plans",
+    "vacay_members",
+    "vacay_years",
+    "vacay_allowances",
+    "vacay_entries",
+    "vacay_company_holidays",
 ];
 
 /// Tables that stay with the installation: credentials, sessions and switches.
