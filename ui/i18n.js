@@ -381,7 +381,7 @@ const en = {
   'addons.name.journeys': 'Journeys',
   'addons.about.atlas': 'Travel statistics, visited regions and atlas places per country.',
   'addons.about.collab': 'Polls and a chat among a trip’s members.',
-  'addons.about.vacay': 'Vacation days with allowances, carry-over and holiday calendars.',
+  'addons.about.vacay': 'Vacation days with allowances, carry-over and company holidays.',
   'addons.about.journeys': 'Travel journals with dated entries across several trips.',
   'addons.tools.one': '{n} tool',
   'addons.tools.other': '{n} tools',

@@ -29,7 +29,7 @@ impl Addon {
         match self {
             Addon::Atlas => "Atlas extended: statistics, visited regions, atlas places per country.",
             Addon::Collab => "Polls and chat among a trip's members.",
-            Addon::Vacay => "Vacation day planning with allowances and holiday calendars.",
+            Addon::Vacay => "Vacation day planning with allowances, carry-over and company holidays.",
             Addon::Journeys => "Travel journals with dated entries across several trips.",
         }
     }
