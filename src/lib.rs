@@ -23,6 +23,7 @@ pub mod domain;
 pub mod events;
 pub mod http;
 pub mod mcp;
+pub mod notify;
 pub mod ops;
 pub mod providers;
 pub mod server;

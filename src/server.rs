@@ -116,6 +116,7 @@ impl Server {
             config.tunnel_timing,
             config.tunnel_health_via.clone(),
         );
+        crate::notify::spawn_scanner(store.clone(), clock.clone(), cancel.clone());
         let state = AppState {
             oauth,
             events,

@@ -51,6 +51,20 @@ mod ops_todos;
 mod ops_ics;
 // Atlas: visited countries (ISO 3166-1 alpha-2) and the bucket list, per user.
 mod ops_atlas;
+// Collab polls and chat: voting rules, limits, own-only delete, reactions, pagination.
+mod ops_collab;
+// Notifications through the registry: dedupe, coalescing, paging, marks, cap, due reminders.
+mod ops_notifications;
+// Notifications from real events on the server: connection requests, assistant changes, expiry.
+mod notifications;
+// Journeys: entries across trips, contributors, limits, journey scopes, the share link.
+mod ops_journeys;
+// Atlas add-on: regions (ISO 3166-2), statistics by continent, country places, bucket list edits.
+mod ops_atlas_extended;
+// Vacay: years, days, weekends, company holidays, allowance and carry-over arithmetic.
+mod ops_vacay;
+// The add-on switch: hidden everywhere when off, calls refused, sessions ended, CLI round trip.
+mod addons;
 // Share links: defaults, update keeps the token, owner-only writes, scopes, cascade.
 mod ops_share;
 // The public share page and its JSON: flags vs sections, headers, 404s, no ids or emails.

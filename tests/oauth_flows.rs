@@ -39,9 +39,9 @@ async fn discovery_documents_agree_and_every_endpoint_routes() {
         assert_eq!(meta["client_id_metadata_document_supported"], true);
         assert_eq!(meta["authorization_response_iss_parameter_supported"], true);
         let scopes = meta["scopes_supported"].as_array().unwrap();
-        assert_eq!(scopes.len(), 25, "24 scopes and offline_access");
+        assert_eq!(scopes.len(), 28, "27 scopes and offline_access");
         assert!(scopes.contains(&"offline_access".into()));
-        assert_eq!(prm["scopes_supported"].as_array().unwrap().len(), 24);
+        assert_eq!(prm["scopes_supported"].as_array().unwrap().len(), 27);
         assert!(meta["grant_types_supported"].as_array().unwrap().contains(&"client_credentials".into()));
         // Every advertised endpoint exists behind the same host (not 404, not refused).
         for key in [
@@ -206,7 +206,7 @@ async fn cursor_registration_with_three_uris_succeeds() {
         serde_json::json!(["authorization_code", "refresh_token"]),
         "unknown grant types dropped"
     );
-    assert_eq!(json["scope"].as_str().unwrap().split(' ').count(), 24, "empty scope means every scope");
+    assert_eq!(json["scope"].as_str().unwrap().split(' ').count(), 27, "empty scope means every scope");
     assert!(json.get("client_secret").is_none());
     t.stop().await;
 }
@@ -397,7 +397,7 @@ async fn cli_creates_clients_and_answers_consents() {
     assert_eq!(created["scopes"], "trips:read todos:write");
     let output = run(&["client", "create", "--name", "all", "--machine"]);
     let all: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(all["scopes"].as_str().unwrap().split(' ').count(), 24, "no --scopes means all scopes");
+    assert_eq!(all["scopes"].as_str().unwrap().split(' ').count(), 27, "no --scopes means all scopes");
     let output = run(&["token", "create", "--name", "cli"]);
     assert!(String::from_utf8_lossy(&output.stdout).trim().starts_with("trek_"));
 

@@ -19,7 +19,35 @@ async fn full_instance() -> Env {
     env.ok("create_share_link", json!({"trip_id": first, "share_budget": true})).await;
     env.ok("mark_country_visited", json!({"country_code": "JP"})).await;
     env.ok("create_bucket_list_item", json!({"name": "Patagonia", "country_code": "AR"})).await;
+    env.ok("mark_region_visited", json!({"region_code": "JP-26"})).await;
+    // Vacay add-on: a tracked year with an allowance, a vacation day and a company holiday.
+    env.ok("add_vacay_year", json!({"year": 2027})).await;
+    env.ok("update_vacay_stats", json!({"year": 2027, "allowance": 28})).await;
+    env.ok("toggle_vacay_entry", json!({"date": "2027-04-05"})).await;
+    env.ok("toggle_company_holiday", json!({"date": "2027-12-24"})).await;
     env.ok("save_packing_template", json!({"trip_id": first, "template_name": "City break"})).await;
+    // Collab add-on: a poll with a vote, a message with a reply and a reaction.
+    let poll = env
+        .ok(
+            "create_collab_poll",
+            json!({"trip_id": first, "question": "Dinner?", "options": ["Ramen", "Soba"]}),
+        )
+        .await;
+    env.ok("vote_collab_poll", json!({"trip_id": first, "poll_id": poll["id"], "option_index": 1})).await;
+    let message = env.ok("send_collab_message", json!({"trip_id": first, "body": "Booked!"})).await;
+    env.ok("send_collab_message", json!({"trip_id": first, "body": "Thanks", "reply_to": message["id"]}))
+        .await;
+    env.ok("react_collab_message", json!({"trip_id": first, "message_id": message["id"], "emoji": "👍"}))
+        .await;
+    // Journeys add-on: a journey with a contributor, an entry about the trip, a share link.
+    let alex = env.companion("Alex").await;
+    let journey = env.ok("create_journey", json!({"title": "Year one", "contributor_ids": [alex]})).await;
+    env.ok(
+        "create_journey_entry",
+        json!({"journey_id": journey["id"], "date": "2027-04-01", "body": "Arrived", "trip_id": first}),
+    )
+    .await;
+    env.ok("create_journey_share_link", json!({"journey_id": journey["id"]})).await;
     env.exec(
         "INSERT INTO categories (name, icon, color, position) VALUES ('Onsen', '♨️', '#0ea5e9', 99)".into(),
     )
@@ -40,12 +68,18 @@ async fn reads(env: &Env) -> Vec<Value> {
         env.ok("list_categories", json!({})).await,
         env.ok("list_visited_countries", json!({})).await,
         env.ok("list_bucket_list", json!({})).await,
+        env.ok("list_journeys", json!({})).await,
+        env.ok("list_visited_regions", json!({})).await,
+        env.ok("get_vacay_plan", json!({})).await,
+        env.ok("get_vacay_stats", json!({"year": 2027})).await,
     ];
     let trips = env.ok("list_trips", json!({"include_archived": true})).await;
     for trip in trips["trips"].as_array().unwrap() {
         let id = &trip["id"];
         out.push(env.ok("get_trip_summary", json!({"trip_id": id})).await);
         out.push(env.ok("get_share_link", json!({"trip_id": id})).await);
+        out.push(env.ok("list_collab_polls", json!({"trip_id": id})).await);
+        out.push(env.ok("list_collab_messages", json!({"trip_id": id})).await);
     }
     out
 }
@@ -185,6 +219,18 @@ async fn an_export_of_an_older_schema_is_migrated_on_import() {
     // Schema 7 had no share links: an export made then has no such table.
     doc.schema_version = 7;
     doc.tables.remove("share_links");
+    // Nor the Collab add-on's polls and chat (a later migration).
+    doc.tables.retain(|name, _| !name.starts_with("collab_") || name == "collab_notes");
+    doc.tables.retain(|name, _| {
+        !name.starts_with("journey") && !name.starts_with("vacay_") && name != "visited_regions"
+    });
+    // Nor the bucket list's target date (added with the regions).
+    let bucket = doc.tables.get_mut("bucket_list_items").unwrap();
+    let at = bucket.columns.iter().position(|c| c == "target_date").unwrap();
+    bucket.columns.remove(at);
+    for row in &mut bucket.rows {
+        row.remove(at);
+    }
     let target = Env::new().await;
     import(&target, doc).await.unwrap();
     let trips = source.ok("list_trips", json!({})).await;

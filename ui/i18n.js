@@ -599,6 +599,21 @@ const en = {
   'public.saved': 'Saved.',
   'public.presetUrl': 'The URL to paste into {name}:',
   'public.presetNeedsPublic': '{name} connects from the internet: turn on Public access in Settings first; this is where its URL will show.',
+  // Add-ons (Settings → Add-ons; ui/settings_addons.js).
+  'addons.title': 'Add-ons',
+  'addons.intro': 'Switch off what you do not use: its tools disappear for every connected assistant. Switching one ends the live connections, which reconnect by themselves and list their tools again.',
+  'addons.name.atlas': 'Atlas extended',
+  'addons.name.collab': 'Collab polls and chat',
+  'addons.name.vacay': 'Vacay',
+  'addons.name.journeys': 'Journeys',
+  'addons.about.atlas': 'Travel statistics, visited regions and atlas places per country.',
+  'addons.about.collab': 'Polls and a chat among a trip’s members.',
+  'addons.about.vacay': 'Vacation days with allowances, carry-over and company holidays.',
+  'addons.about.journeys': 'Travel journals with dated entries across several trips.',
+  'addons.tools.one': '{n} tool',
+  'addons.tools.other': '{n} tools',
+  'addons.switchedOn': '{name} is on.',
+  'addons.switchedOff': '{name} is off.',
 };
 
 const tables = { en };

@@ -9,6 +9,7 @@ import { h, copyText, confirmButton, formatDate } from './dom.js';
 import { showFormError, clearFormErrors } from './ops.js';
 import { t } from './i18n.js';
 import * as publicAccess from './settings_public.js';
+import { addonsCard, loadAddons } from './settings_addons.js';
 
 const root = () => document.getElementById('view-settings');
 let built = false;
@@ -46,6 +47,7 @@ function build() {
       h('p', {}, h('a', { id: 'export-link', class: 'button-link', href: '/api/export', download: '' }, t('settings.exportButton'))),
       importForm()),
     publicAccess.section(),
+    addonsCard(),
     h('section', { class: 'card', 'aria-labelledby': 'about-title' },
       h('h2', { id: 'about-title', class: 'card-title' }, t('settings.about')),
       h('dl', { class: 'facts' },
@@ -252,7 +254,7 @@ export async function show() {
     document.getElementById('settings-version').textContent = status.version;
     document.getElementById('settings-mcp-url').textContent = status.mcp_url;
     document.getElementById('settings-local-url').textContent = status.local_url;
-    await Promise.all([loadPassword(), loadBackups(), publicAccess.load()]);
+    await Promise.all([loadPassword(), loadBackups(), publicAccess.load(), loadAddons()]);
   } catch (error) {
     if (error instanceof SignedOut) return;
     errorEl.textContent = t('settings.cannotLoad', { message: describeError(error) });

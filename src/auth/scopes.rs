@@ -1,4 +1,4 @@
-//! OAuth scopes: the 24 wire names of TREK's table, their groups, and scope sets with the
+//! OAuth scopes: the 24 wire names of TREK's table plus Trek's three Journeys scopes, their groups, and scope sets with the
 //! inheritance rules (`:write` implies `:read`, any `trips:*` grants `trips:read`).
 
 use std::fmt;
@@ -31,6 +31,10 @@ pub enum Scope {
     VacayWrite,
     GeoRead,
     WeatherRead,
+    // Trek's own (Journeys add-on), after the seed's table so its order and bits stay as they were.
+    JourneyRead,
+    JourneyWrite,
+    JourneyShare,
 }
 
 /// The "Group" column of the seed's scope table.
@@ -48,6 +52,7 @@ pub enum ScopeGroup {
     Vacay,
     Geo,
     Weather,
+    Journeys,
 }
 
 /// Not a resource scope: asks for a refresh token (OpenID Connect Core §11), so it is
@@ -66,7 +71,7 @@ const fn info(scope: Scope, name: &'static str, label: &'static str, group: Scop
 }
 
 /// The seed's table, declared once: wire name, Permission column, Group column.
-const TABLE: [Info; 24] = {
+const TABLE: [Info; 27] = {
     use Scope as S;
     use ScopeGroup as G;
     [
@@ -94,6 +99,9 @@ const TABLE: [Info; 24] = {
         info(S::VacayWrite, "vacay:write", "Manage vacation plans", G::Vacay),
         info(S::GeoRead, "geo:read", "Maps & geocoding", G::Geo),
         info(S::WeatherRead, "weather:read", "Weather forecasts", G::Weather),
+        info(S::JourneyRead, "journey:read", "View journeys", G::Journeys),
+        info(S::JourneyWrite, "journey:write", "Write journeys", G::Journeys),
+        info(S::JourneyShare, "journey:share", "Manage journey share links", G::Journeys),
     ]
 };
 
@@ -108,8 +116,8 @@ const _: () = {
 
 impl Scope {
     /// All scopes in the seed's table order (the canonical order).
-    pub const ALL: [Scope; 24] = {
-        let mut all = [Scope::TripsRead; 24];
+    pub const ALL: [Scope; 27] = {
+        let mut all = [Scope::TripsRead; 27];
         let mut i = 0;
         while i < TABLE.len() {
             all[i] = TABLE[i].scope;
@@ -166,6 +174,7 @@ impl ScopeGroup {
             ScopeGroup::Vacay => "Vacation",
             ScopeGroup::Geo => "Geo",
             ScopeGroup::Weather => "Weather",
+            ScopeGroup::Journeys => "Journeys",
         }
     }
 }
@@ -243,8 +252,9 @@ impl ScopeSet {
     /// Whether holding this set permits an action that needs `required`, by the seed's rules:
     /// a `:write` scope implies `:read` of its group; any `trips:*` scope grants `trips:read`.
     pub fn grants(self, required: Scope) -> bool {
-        // Only `trips` has scopes other than read and write, so "any scope of the group grants
-        // its `:read`" states both rules at once; nothing ever implies a write/delete/share.
+        // Only `trips` and `journey` have scopes other than read and write, so "any scope of the
+        // group grants its `:read`" states both rules at once (for journeys by the same
+        // reasoning as trips); nothing ever implies a write/delete/share.
         self.contains(required)
             || (required.is_read() && self.iter().any(|held| held.group() == required.group()))
     }
@@ -329,7 +339,7 @@ mod tests {
 
     #[test]
     fn every_scope_round_trips_through_its_name() {
-        assert_eq!(Scope::ALL.len(), 24);
+        assert_eq!(Scope::ALL.len(), 27, "the seed's 24 and Trek's 3 journey scopes");
         for s in Scope::ALL {
             assert_eq!(Scope::parse(s.as_str()), Some(s), "{s:?}");
             assert_eq!(s.to_string(), s.as_str());
@@ -374,11 +384,15 @@ mod tests {
         check(S::VacayWrite, "vacay:write", "Manage vacation plans", "Vacation", false);
         check(S::GeoRead, "geo:read", "Maps & geocoding", "Geo", true);
         check(S::WeatherRead, "weather:read", "Weather forecasts", "Weather", true);
+        // Trek's own, after the seed's table.
+        check(S::JourneyRead, "journey:read", "View journeys", "Journeys", true);
+        check(S::JourneyWrite, "journey:write", "Write journeys", "Journeys", false);
+        check(S::JourneyShare, "journey:share", "Manage journey share links", "Journeys", false);
     }
 
     #[test]
-    fn the_table_has_twelve_groups_in_order() {
-        // The seed's changelog says "13 groups"; its table has these 12.
+    fn the_table_has_thirteen_groups_in_order() {
+        // The seed's table has 12 groups; Trek adds Journeys.
         let mut groups: Vec<&str> = Vec::new();
         for s in Scope::ALL {
             let g = s.group().label();
@@ -400,7 +414,8 @@ mod tests {
                 "Notifications",
                 "Vacation",
                 "Geo",
-                "Weather"
+                "Weather",
+                "Journeys"
             ]
         );
         // Every group has exactly one `:read` scope, the one inheritance points at.
@@ -441,6 +456,12 @@ mod tests {
         check(&[S::PlacesWrite], S::TripsRead, false);
         check(&[S::AtlasWrite], S::GeoRead, false);
         check(&[S::GeoRead], S::WeatherRead, false);
+        // Journeys follow the trips rules: share and write grant read, nothing grants share.
+        check(&[S::JourneyShare], S::JourneyRead, true);
+        check(&[S::JourneyWrite], S::JourneyRead, true);
+        check(&[S::JourneyWrite], S::JourneyShare, false);
+        check(&[S::JourneyShare], S::JourneyWrite, false);
+        check(&[S::TripsWrite], S::JourneyRead, false);
         // The empty set grants nothing; the full set grants everything.
         check(&[], S::TripsRead, false);
         for s in Scope::ALL {
@@ -513,13 +534,13 @@ mod tests {
         assert!(!a.is_subset(b));
         assert!(ScopeSet::EMPTY.is_subset(a) && ScopeSet::EMPTY.is_empty());
         assert_eq!(ScopeSet::default(), ScopeSet::EMPTY);
-        assert_eq!((a.len(), ScopeSet::EMPTY.len(), ScopeSet::all().len()), (2, 0, 24));
+        assert_eq!((a.len(), ScopeSet::EMPTY.len(), ScopeSet::all().len()), (2, 0, 27));
         assert!(a.contains(S::TripsRead) && !a.contains(S::GeoRead));
         // contains is literal: trips:write holds, but does not contain, trips:read.
         assert!(!ScopeSet::from_scopes([S::TripsWrite]).contains(S::TripsRead));
         assert_eq!(ScopeSet::all().iter().collect::<Vec<_>>(), Scope::ALL);
         let preset = ScopeSet::preset_default();
-        assert_eq!(preset.len(), 23);
+        assert_eq!(preset.len(), 26);
         assert!(!preset.contains(S::TripsDelete) && preset.contains(S::TripsShare));
         assert_eq!(preset.union(ScopeSet::from_scopes([S::TripsDelete])), ScopeSet::all());
     }

@@ -1,5 +1,6 @@
 //! The `trek` command line: parse, then call the library. Each subcommand is thin.
 
+mod addons;
 mod bridge;
 mod connect;
 mod connections;
@@ -59,6 +60,9 @@ pub enum Command {
     /// A stdio MCP server that forwards to Trek's MCP URL and signs in with OAuth itself (for
     /// clients that only run local commands, such as Claude Desktop).
     Bridge(bridge::BridgeArgs),
+    /// Add-ons (atlas, collab, vacay, journeys): list, enable NAME, disable NAME (--all).
+    #[command(subcommand)]
+    Addons(addons::AddonsCommand),
 }
 
 impl Cli {
@@ -81,5 +85,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Connect(args) => connect::connect(config, args),
         Command::Disconnect(args) => connect::disconnect(args),
         Command::Bridge(args) => bridge::run(config, args).await,
+        Command::Addons(command) => addons::run(config, command).await,
     }
 }

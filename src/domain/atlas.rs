@@ -10,7 +10,8 @@ use rusqlite::{OptionalExtension, params};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::common::{Deleted, optional_text, required_text};
+use super::common::{Deleted, Patch, optional_text, required_text};
+use super::trips::parse_date;
 use super::{ChangeAction, Ctx, DomainError};
 
 /// The English short name of an assigned ISO 3166-1 alpha-2 code (upper case), if any.
@@ -124,6 +125,8 @@ pub struct BucketListItem {
     pub lat: Option<f64>,
     pub lng: Option<f64>,
     pub notes: Option<String>,
+    /// When you hope to go (YYYY-MM-DD).
+    pub target_date: Option<String>,
 }
 
 /// `list_bucket_list` output.
@@ -135,7 +138,7 @@ pub struct BucketList {
 
 fn bucket_items(cx: &Ctx<'_>, item_id: Option<i64>) -> Result<Vec<BucketListItem>, DomainError> {
     let mut stmt = cx.conn.prepare_cached(
-        "SELECT id, name, country_code, lat, lng, notes FROM bucket_list_items
+        "SELECT id, name, country_code, lat, lng, notes, target_date FROM bucket_list_items
          WHERE user_id = ?1 AND (?2 IS NULL OR id = ?2) ORDER BY created_at, id",
     )?;
     let rows = stmt.query_map(params![cx.actor.user.0, item_id], |r| {
@@ -148,6 +151,7 @@ fn bucket_items(cx: &Ctx<'_>, item_id: Option<i64>) -> Result<Vec<BucketListItem
             lat: r.get(3)?,
             lng: r.get(4)?,
             notes: r.get(5)?,
+            target_date: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -171,23 +175,28 @@ pub struct CreateBucketListItemInput {
     pub notes: Option<String>,
 }
 
+/// Checks a latitude/longitude pair: both or neither, each in range.
+fn coordinates(lat: Option<f64>, lng: Option<f64>) -> Result<(), DomainError> {
+    match (lat, lng) {
+        (Some(lat), _) if !(-90.0..=90.0).contains(&lat) => {
+            Err(DomainError::invalid("lat", "must be between -90 and 90"))
+        }
+        (_, Some(lng)) if !(-180.0..=180.0).contains(&lng) => {
+            Err(DomainError::invalid("lng", "must be between -180 and 180"))
+        }
+        (Some(_), None) => Err(DomainError::invalid("lng", "required when lat is given")),
+        (None, Some(_)) => Err(DomainError::invalid("lat", "required when lng is given")),
+        _ => Ok(()),
+    }
+}
+
 pub fn create_bucket_list_item(
     cx: &Ctx<'_>,
     input: CreateBucketListItemInput,
 ) -> Result<BucketListItem, DomainError> {
     let name = required_text("name", &input.name, 200)?;
     let code = input.country_code.map(|c| country_code("country_code", &c).map(|(c, _)| c)).transpose()?;
-    match (input.lat, input.lng) {
-        (Some(lat), _) if !(-90.0..=90.0).contains(&lat) => {
-            return Err(DomainError::invalid("lat", "must be between -90 and 90"));
-        }
-        (_, Some(lng)) if !(-180.0..=180.0).contains(&lng) => {
-            return Err(DomainError::invalid("lng", "must be between -180 and 180"));
-        }
-        (Some(_), None) => return Err(DomainError::invalid("lng", "required when lat is given")),
-        (None, Some(_)) => return Err(DomainError::invalid("lat", "required when lng is given")),
-        _ => {}
-    }
+    coordinates(input.lat, input.lng)?;
     let notes = optional_text("notes", input.notes, 2000)?;
     cx.conn
         .prepare_cached(
@@ -205,6 +214,67 @@ pub fn create_bucket_list_item(
 pub struct BucketListItemIdInput {
     /// The item's id (from list_bucket_list).
     pub item_id: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateBucketListItemInput {
+    /// The item's id (from list_bucket_list).
+    pub item_id: i64,
+    /// New name, 1-200 characters.
+    pub name: Option<String>,
+    /// Omitted fields stay; null clears. Notes up to 2000 characters.
+    #[serde(default)]
+    pub notes: Patch<String>,
+    /// ISO 3166-1 alpha-2 code; null clears.
+    #[serde(default)]
+    pub country_code: Patch<String>,
+    /// Latitude and longitude are set together; null on both clears them.
+    #[serde(default)]
+    pub lat: Patch<f64>,
+    #[serde(default)]
+    pub lng: Patch<f64>,
+    /// When you hope to go (YYYY-MM-DD); null clears.
+    #[serde(default)]
+    pub target_date: Patch<String>,
+}
+
+/// Changes one of the actor's bucket list items; another user's item is not found.
+pub fn update_bucket_list_item(
+    cx: &Ctx<'_>,
+    input: UpdateBucketListItemInput,
+) -> Result<BucketListItem, DomainError> {
+    let id = input.item_id;
+    let item =
+        bucket_items(cx, Some(id))?.pop().ok_or(DomainError::NotFound { what: "bucket list item", id })?;
+    let name = match input.name {
+        Some(n) => required_text("name", &n, 200)?,
+        None => item.name,
+    };
+    let notes = match input.notes {
+        Patch::Set(n) => optional_text("notes", Some(n), 2000)?,
+        other => other.apply(item.notes),
+    };
+    let code = match input.country_code {
+        Patch::Set(c) => Some(country_code("country_code", &c)?.0),
+        other => other.apply(item.country_code),
+    };
+    let (lat, lng) = (input.lat.apply(item.lat), input.lng.apply(item.lng));
+    coordinates(lat, lng)?;
+    let target_date = match input.target_date {
+        Patch::Set(d) => {
+            parse_date("target_date", d.trim())?;
+            Some(d.trim().to_owned())
+        }
+        other => other.apply(item.target_date),
+    };
+    cx.conn.execute(
+        "UPDATE bucket_list_items SET name = ?2, notes = ?3, country_code = ?4, lat = ?5, lng = ?6, target_date = ?7
+         WHERE id = ?1",
+        params![id, name, notes, code, lat, lng, target_date],
+    )?;
+    cx.changed("bucket_list_item", ChangeAction::Updated, id, None);
+    bucket_items(cx, Some(id))?.pop().ok_or(DomainError::NotFound { what: "bucket list item", id })
 }
 
 /// Removes one of the actor's bucket list items; another user's item is not found.

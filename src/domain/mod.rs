@@ -6,15 +6,20 @@ pub mod accommodations;
 pub mod assignments;
 pub mod atlas;
 pub mod budget;
+pub mod collab_messages;
 pub mod collab_notes;
+pub mod collab_polls;
 pub mod common;
 pub mod day_notes;
 pub mod days;
 pub mod ics;
+pub mod journeys;
 pub mod members;
 pub mod money;
+pub mod notifications;
 pub mod packing;
 pub mod places;
+pub mod regions;
 pub mod reservations;
 pub mod settlement;
 pub mod share_links;
@@ -22,6 +27,7 @@ pub mod tags;
 pub mod todos;
 pub mod trip_copy;
 pub mod trips;
+pub mod vacay;
 
 use std::cell::RefCell;
 

@@ -142,7 +142,7 @@ impl CreateShareLinkInput {
 }
 
 /// A new token: 256 bits from the OS RNG, base64url, so it is safe in a URL path.
-fn new_token() -> String {
+pub(crate) fn new_token() -> String {
     URL_SAFE_NO_PAD.encode(random_bytes::<TOKEN_BYTES>())
 }
 
@@ -190,7 +190,7 @@ pub fn delete_share_link(cx: &Ctx<'_>, input: TripIdInput) -> Result<Deleted, Do
 }
 
 /// Whether `token` could be one we made; others are refused before any lookup.
-fn well_formed(token: &str) -> bool {
+pub(crate) fn well_formed(token: &str) -> bool {
     token.len() == SHARE_TOKEN_LEN
         && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }

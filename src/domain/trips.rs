@@ -174,7 +174,7 @@ pub fn create_trip(cx: &Ctx<'_>, input: CreateTripInput) -> Result<Trip, DomainE
 }
 
 /// Whether the actor owns the trip; `NotFound` when the actor may not see it at all.
-fn is_owner(cx: &Ctx<'_>, trip_id: i64) -> Result<bool, DomainError> {
+pub fn is_owner(cx: &Ctx<'_>, trip_id: i64) -> Result<bool, DomainError> {
     cx.conn
         .prepare_cached(
             "SELECT t.owner_id = ?1 FROM trips t

@@ -24,6 +24,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(super::api_settings::routes())
         .merge(super::api_data::routes())
         .merge(super::api_tunnel::routes())
+        .merge(super::api_addons::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API endpoint") })
         .layer(middleware::from_fn_with_state(state, require_owner))
 }

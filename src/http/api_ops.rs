@@ -20,7 +20,7 @@ use super::app::AppState;
 use super::error::{ApiError, Json};
 use crate::auth::scopes::ScopeSet;
 use crate::domain::{Actor, DomainError};
-use crate::ops::{Kind, OpError, registry};
+use crate::ops::{AddonSet, Kind, OpError, registry};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -40,11 +40,16 @@ struct OpView {
     input_schema: Value,
 }
 
-async fn list_ops() -> Json<Vec<OpView>> {
-    Json(
+/// The operations the UI may offer: every one whose add-on is on.
+async fn list_ops(State(state): State<AppState>) -> Result<Json<Vec<OpView>>, ApiError> {
+    let addons = state
+        .store
+        .read_inline(|c| AddonSet::load(c).map_err(crate::store::StoreError::from))
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    Ok(Json(
         registry()
-            .all()
-            .iter()
+            .visible(ScopeSet::all(), addons)
             .map(|e| OpView {
                 name: e.meta.name,
                 title: e.meta.title,
@@ -54,7 +59,7 @@ async fn list_ops() -> Json<Vec<OpView>> {
                 input_schema: Value::Object((*e.input_schema).clone()),
             })
             .collect(),
-    )
+    ))
 }
 
 impl From<OpError> for ApiError {
@@ -66,6 +71,7 @@ impl From<OpError> for ApiError {
                 ApiError::new(StatusCode::BAD_REQUEST, "invalid_arguments", message)
             }
             OpError::MissingScope(_) => ApiError::new(StatusCode::FORBIDDEN, "insufficient_scope", message),
+            OpError::AddonDisabled(_) => ApiError::new(StatusCode::FORBIDDEN, "addon_disabled", message),
             OpError::Domain(DomainError::NotFound { .. }) => {
                 ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
             }

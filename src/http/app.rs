@@ -83,6 +83,7 @@ pub fn app(state: AppState) -> Router {
         .merge(ui::routes())
         // Before the `/api` nest: `/api/share/{token}` is public, unlike the rest of `/api`.
         .merge(share::routes())
+        .merge(super::journey_share::routes())
         .merge(owner::routes())
         .merge(oauth::routes())
         .merge(state.mcp.routes(state.allowed.clone()))

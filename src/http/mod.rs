@@ -2,6 +2,7 @@
 //! endpoints and the embedded UI. `app(state)` builds everything; tests drive it directly.
 
 mod api;
+mod api_addons;
 mod api_connect;
 mod api_data;
 mod api_oauth;
@@ -11,6 +12,7 @@ mod api_tunnel;
 mod app;
 pub mod error;
 pub mod guard;
+mod journey_share;
 mod oauth;
 mod owner;
 pub mod paths;

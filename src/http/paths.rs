@@ -13,6 +13,9 @@ pub const AUTH_LOGOUT: &str = "/auth/logout";
 /// The read-only page a share link opens, and the JSON it renders (no owner login).
 pub const SHARE_PAGE: &str = "/share/{token}";
 pub const API_SHARE: &str = "/api/share/{token}";
+/// A journey's read-only page and its JSON (Journeys add-on).
+pub const JOURNEY_SHARE_PAGE: &str = "/share/journey/{token}";
+pub const API_JOURNEY_SHARE: &str = "/api/share/journey/{token}";
 
 pub const API_PREFIX: &str = "/api";
 pub const API_STATUS: &str = "/status";

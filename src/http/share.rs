@@ -53,7 +53,7 @@ async fn json(State(state): State<AppState>, Path(token): Path<String>) -> Respo
 }
 
 /// Headers for a response whose URL is a secret.
-fn private(mut response: Response) -> Response {
+pub(super) fn private(mut response: Response) -> Response {
     let headers: &mut HeaderMap = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));

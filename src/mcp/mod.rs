@@ -31,6 +31,7 @@ use crate::config::{Config, MAX_REQUEST_BODY_BYTES, MCP_SESSION_IDLE, MCP_SESSIO
 use crate::events::EventBus;
 use crate::http::guard::AllowedOrigins;
 use crate::http::paths;
+use crate::ops::{Addon, AddonSet};
 use crate::store::{Store, StoreError, settings};
 
 /// What the MCP endpoint shares with the rest of the server.
@@ -45,6 +46,9 @@ pub struct McpState {
     cancel: CancellationToken,
     /// The owner's MCP switch (setting `mcp_enabled`, on by default).
     enabled: Arc<AtomicBool>,
+    /// The add-on set live sessions listed their tools with; when the stored one differs
+    /// (changed here or by `trek addons`), every session is ended so clients list again.
+    addons_seen: Arc<std::sync::Mutex<AddonSet>>,
 }
 
 impl McpState {
@@ -78,6 +82,7 @@ impl McpState {
             session_manager,
             cancel,
             enabled: Arc::new(AtomicBool::new(true)),
+            addons_seen: Arc::new(std::sync::Mutex::new(AddonSet::defaults())),
         }
     }
 
@@ -85,12 +90,43 @@ impl McpState {
     pub async fn load_enabled(&self, store: &Store) -> Result<(), StoreError> {
         let value = store.read(|c| settings::get(c, settings::MCP_ENABLED).map_err(StoreError::from)).await?;
         self.enabled.store(value.and_then(|v| v.as_bool()).unwrap_or(true), Ordering::SeqCst);
+        let addons = store.read(|c| AddonSet::load(c).map_err(StoreError::from)).await?;
+        *self.lock_addons() = addons;
         Ok(())
     }
 
     /// The outside-world providers, shared by MCP tools and the UI's `/api/ops`.
     pub fn world(&self) -> &crate::providers::world::World {
         &self.handler.world
+    }
+
+    fn lock_addons(&self) -> std::sync::MutexGuard<'_, AddonSet> {
+        // A plain value: a poisoned lock still holds a valid set.
+        self.addons_seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Switches one add-on on or off (in one transaction, so concurrent toggles of different
+    /// add-ons both count) and ends every live session if that changed what they may see.
+    /// Returns the new set.
+    pub async fn set_addon(&self, store: &Store, addon: Addon, on: bool) -> Result<AddonSet, StoreError> {
+        let set = store
+            .write(move |tx| {
+                let set = AddonSet::load(tx)?.with(addon, on);
+                set.save(tx)?;
+                Ok::<_, StoreError>(set)
+            })
+            .await?;
+        self.addons_changed(set).await;
+        Ok(set)
+    }
+
+    /// Ends every session when `current` differs from what they were opened under.
+    async fn addons_changed(&self, current: AddonSet) {
+        let changed = std::mem::replace(&mut *self.lock_addons(), current) != current;
+        if changed {
+            let ended = self.sessions.end_all().await;
+            tracing::info!(ended, "add-ons changed; MCP sessions ended so clients list tools again");
+        }
     }
 
     pub fn is_enabled(&self) -> bool {
@@ -112,10 +148,11 @@ impl McpState {
         Ok(())
     }
 
-    /// Ends sessions when their credential is revoked (in this process: at once; by the CLI:
-    /// at the next sweep) and when they idle out.
+    /// Ends sessions when their credential is revoked or the add-ons change (in this process:
+    /// at once; by the CLI: at the next sweep) and when they idle out.
     pub fn spawn_housekeeping(&self) {
         let (sessions, oauth, cancel) = (self.sessions.clone(), self.oauth.clone(), self.cancel.clone());
+        let (this, store) = (self.clone(), self.handler.store.clone());
         let mut revocations = oauth.subscribe_revocations();
         tokio::spawn(async move {
             let mut sweep = tokio::time::interval(MCP_SESSION_SWEEP);
@@ -128,6 +165,9 @@ impl McpState {
                         Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
                     },
                     _ = sweep.tick() => {
+                        if let Ok(addons) = store.read(|c| AddonSet::load(c).map_err(StoreError::from)).await {
+                            this.addons_changed(addons).await;
+                        }
                         let mut dead = Vec::new();
                         for grant in sessions.sweep_idle().await {
                             if grant != "owner" && !oauth.is_live(grant.clone()).await.unwrap_or(true) {

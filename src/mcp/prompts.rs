@@ -2,6 +2,9 @@
 
 use serde_json::Value;
 
+use crate::auth::oauth::{AccessContext, TokenKind};
+use crate::ops::{Addon, AddonSet};
+
 pub struct PromptDef {
     pub name: &'static str,
     pub title: &'static str,
@@ -10,6 +13,8 @@ pub struct PromptDef {
     pub arguments: &'static [(&'static str, &'static str)],
     /// Offered only to sessions that use a deprecated static token.
     pub static_tokens_only: bool,
+    /// The add-on it belongs to; offered only while that add-on is on.
+    pub addon: Option<Addon>,
     /// What the assistant is asked to do with the trip.
     pub task: &'static str,
     /// The parts of `get_trip_summary` the task needs (all when empty), so a budget question
@@ -26,6 +31,7 @@ pub const PROMPTS: &[PromptDef] = &[
         description: "A readable day-by-day overview of one trip.",
         arguments: TRIP_ID,
         static_tokens_only: false,
+        addon: None,
         task: "Summarise this trip for me day by day: where I am, what is planned and when, and anything that \
                looks unplanned or double-booked.",
         sections: &[],
@@ -36,6 +42,7 @@ pub const PROMPTS: &[PromptDef] = &[
         description: "Packing suggestions for one trip, from its dates, places and plans.",
         arguments: TRIP_ID,
         static_tokens_only: false,
+        addon: None,
         task: "Suggest a packing list for this trip, grouped by category, based on its dates, places and plans. \
                Mention what is already on my list and offer to add the rest with the packing tools.",
         sections: &["trip", "members", "days", "places", "accommodations", "reservations", "packing"],
@@ -46,6 +53,7 @@ pub const PROMPTS: &[PromptDef] = &[
         description: "What one trip costs so far and who owes whom.",
         arguments: TRIP_ID,
         static_tokens_only: false,
+        addon: None,
         task: "Give me an overview of this trip's budget: totals by category, per person, and the transfers \
                that would settle it.",
         sections: &["trip", "members", "budget"],
@@ -56,10 +64,18 @@ pub const PROMPTS: &[PromptDef] = &[
         description: "Explains that this connection uses a deprecated static token and how to move to OAuth.",
         arguments: &[],
         static_tokens_only: true,
+        addon: None,
         task: "",
         sections: &[],
     },
 ];
+
+impl PromptDef {
+    /// Whether this session may list and get it.
+    pub fn offered_to(&self, access: &AccessContext, addons: AddonSet) -> bool {
+        (!self.static_tokens_only || access.kind == TokenKind::Static) && addons.allows(self.addon)
+    }
+}
 
 /// The prompt's text, with the trip's current data (the sections it needs) when it takes one.
 pub fn render(def: &PromptDef, trip: Option<Value>) -> String {

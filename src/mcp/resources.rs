@@ -120,6 +120,55 @@ pub const RESOURCES: &[ResourceDef] = &[
         description: "Your personal travel bucket list.",
         op: "list_bucket_list",
     },
+    ResourceDef {
+        uri: "trek://trips/{tripId}/collab/polls",
+        name: "collab-polls",
+        title: "Collab polls",
+        description: "All polls of a trip with vote counts per option (Collab add-on).",
+        op: "list_collab_polls",
+    },
+    ResourceDef {
+        uri: "trek://trips/{tripId}/collab/messages",
+        name: "collab-messages",
+        title: "Collab messages",
+        description: "The most recent 100 chat messages of a trip (Collab add-on).",
+        op: "list_collab_messages",
+    },
+    ResourceDef {
+        uri: "trek://notifications/in-app",
+        name: "notifications",
+        title: "Notifications",
+        description: "Your in-app notifications (most recent 50, unread first).",
+        op: "list_notifications",
+    },
+    ResourceDef {
+        uri: "trek://atlas/stats",
+        name: "atlas-stats",
+        title: "Atlas stats",
+        description: "Visited country counts and continent breakdown (Atlas add-on).",
+        op: "get_atlas_stats",
+    },
+    ResourceDef {
+        uri: "trek://atlas/regions",
+        name: "atlas-regions",
+        title: "Atlas regions",
+        description: "Manually visited sub-country regions (Atlas add-on).",
+        op: "list_visited_regions",
+    },
+    ResourceDef {
+        uri: "trek://vacay/plan",
+        name: "vacay-plan",
+        title: "Vacation plan",
+        description: "Your vacation plan's settings, colour and tracked years (Vacay add-on).",
+        op: "get_vacay_plan",
+    },
+    ResourceDef {
+        uri: "trek://vacay/entries/{year}",
+        name: "vacay-entries",
+        title: "Vacation days",
+        description: "Vacation days and company holidays of one year (Vacay add-on).",
+        op: "get_vacay_entries",
+    },
 ];
 
 impl ResourceDef {

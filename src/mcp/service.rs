@@ -18,9 +18,10 @@ use serde_json::Value;
 use super::resources::{self, RESOURCES};
 use crate::auth::oauth::{AccessContext, TokenKind};
 use crate::clock::SharedClock;
-use crate::domain::Actor;
+use crate::domain::notifications::{self, Event};
+use crate::domain::{Actor, Change, ChangeAction};
 use crate::events::EventBus;
-use crate::ops::{Entry, Kind, OpError, registry};
+use crate::ops::{AddonSet, Entry, Kind, OpError, registry};
 use crate::store::Store;
 
 /// Server instructions: how the data fits together and how to work with it.
@@ -97,14 +98,67 @@ impl TrekMcp {
         .with_instructions(INSTRUCTIONS)
     }
 
+    /// The add-ons switched on now (read from the settings, so a CLI change counts at once).
+    async fn addons(&self) -> Result<AddonSet, ErrorData> {
+        self.store.read_inline(|c| AddonSet::load(c).map_err(crate::store::StoreError::from)).await.map_err(
+            |e| {
+                tracing::error!(error = %e, "reading the add-on switch failed");
+                ErrorData::internal_error("storage error", None)
+            },
+        )
+    }
+
     /// Runs an operation for the caller and publishes what it changed.
     async fn run(&self, access: &AccessContext, name: &str, args: Value) -> Result<Value, OpError> {
         let actor = Actor { user: access.user };
+        let now = self.clock.now();
         let (value, changes) = registry()
-            .execute_with(Some(&self.world), &self.store, name, actor, access.scopes, self.clock.now(), args)
+            .execute_with(Some(&self.world), &self.store, name, actor, access.scopes, now, args)
             .await?;
+        let notices = self.notify_trip_changes(access, &changes, now).await;
         self.events.publish(changes);
+        self.events.publish(notices);
         Ok(value)
+    }
+
+    /// Tells the owner which trips an assistant changed (coalesced per trip and hour). The
+    /// call has committed: a failure here is logged, not the caller's error.
+    async fn notify_trip_changes(&self, access: &AccessContext, changes: &[Change], now: i64) -> Vec<Change> {
+        let mut trips: Vec<(i64, usize)> = Vec::new();
+        for trip in changes.iter().filter_map(|c| c.trip_id) {
+            match trips.iter_mut().find(|(t, _)| *t == trip) {
+                Some((_, n)) => *n += 1,
+                None => trips.push((trip, 1)),
+            }
+        }
+        if trips.is_empty() || access.kind == TokenKind::Owner {
+            return Vec::new();
+        }
+        let (client_id, grant_id) = (access.client_id.clone(), access.grant_id.clone());
+        let recorded = self
+            .store
+            .write(move |tx| {
+                let client_name = notifications::client_name(tx, client_id.as_deref(), &grant_id)?;
+                let mut notices = Vec::new();
+                for (trip_id, changes) in trips {
+                    let event =
+                        Event::AssistantChangedTrip { trip_id, client_name: client_name.clone(), changes };
+                    if let Some(id) = notifications::record(tx, now, event)? {
+                        notices.push(Change {
+                            entity: "notification",
+                            action: ChangeAction::Created,
+                            id,
+                            trip_id: Some(trip_id),
+                        });
+                    }
+                }
+                Ok::<_, crate::store::StoreError>(notices)
+            })
+            .await;
+        recorded.unwrap_or_else(|error| {
+            tracing::warn!(%error, "could not record the assistant's changes as a notification");
+            Vec::new()
+        })
     }
 }
 
@@ -139,7 +193,8 @@ impl ServerHandler for TrekMcp {
         context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
         let access = access(&context)?;
-        let tools = registry().all().iter().filter(|e| e.meta.allowed(access.scopes)).map(tool).collect();
+        let addons = self.addons().await?;
+        let tools = registry().visible(access.scopes, addons).map(tool).collect();
         Ok(ListToolsResult::with_all_items(tools))
     }
 
@@ -189,9 +244,10 @@ impl ServerHandler for TrekMcp {
         context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, ErrorData> {
         let access = access(&context)?;
+        let addons = self.addons().await?;
         let list = RESOURCES
             .iter()
-            .filter(|r| !r.is_template() && op_allowed(r.op, &access))
+            .filter(|r| !r.is_template() && op_available(r.op, &access, addons))
             .map(|r| {
                 Resource::new(r.uri, r.name)
                     .with_title(r.title)
@@ -208,9 +264,10 @@ impl ServerHandler for TrekMcp {
         context: RequestContext<RoleServer>,
     ) -> Result<ListResourceTemplatesResult, ErrorData> {
         let access = access(&context)?;
+        let addons = self.addons().await?;
         let list = RESOURCES
             .iter()
-            .filter(|r| r.is_template() && op_allowed(r.op, &access))
+            .filter(|r| r.is_template() && op_available(r.op, &access, addons))
             .map(|r| {
                 let mut template = ResourceTemplate::new(r.uri, r.name);
                 template.title = Some(r.title.to_owned());
@@ -232,7 +289,7 @@ impl ServerHandler for TrekMcp {
         let (def, args) = resources::resolve(&uri)
             .ok_or_else(|| ErrorData::resource_not_found(format!("no resource {uri}"), None))?;
         let value = self.run(&access, def.op, args).await.map_err(|e| match e {
-            OpError::Domain(crate::domain::DomainError::NotFound { .. }) => {
+            OpError::Domain(crate::domain::DomainError::NotFound { .. }) | OpError::AddonDisabled(_) => {
                 ErrorData::resource_not_found(e.to_string(), None)
             }
             OpError::Domain(crate::domain::DomainError::Store(_)) => {
@@ -253,9 +310,10 @@ impl ServerHandler for TrekMcp {
         context: RequestContext<RoleServer>,
     ) -> Result<ListPromptsResult, ErrorData> {
         let access = access(&context)?;
+        let addons = self.addons().await?;
         let prompts = super::prompts::PROMPTS
             .iter()
-            .filter(|p| !p.static_tokens_only || access.kind == TokenKind::Static)
+            .filter(|p| p.offered_to(&access, addons))
             .map(|p| {
                 let args = p
                     .arguments
@@ -278,9 +336,10 @@ impl ServerHandler for TrekMcp {
         context: RequestContext<RoleServer>,
     ) -> Result<GetPromptResponse, ErrorData> {
         let access = access(&context)?;
+        let addons = self.addons().await?;
         let def = super::prompts::PROMPTS
             .iter()
-            .find(|p| p.name == request.name && (!p.static_tokens_only || access.kind == TokenKind::Static))
+            .find(|p| p.name == request.name && p.offered_to(&access, addons))
             .ok_or_else(|| ErrorData::invalid_params(format!("unknown prompt {:?}", request.name), None))?;
         let arguments = request.arguments.unwrap_or_default();
         let trip = match def.arguments.first() {
@@ -307,6 +366,6 @@ impl ServerHandler for TrekMcp {
     }
 }
 
-fn op_allowed(op: &str, access: &AccessContext) -> bool {
-    registry().get(op).is_some_and(|e| e.meta.allowed(access.scopes))
+fn op_available(op: &str, access: &AccessContext, addons: AddonSet) -> bool {
+    registry().get(op).is_some_and(|e| e.meta.available(access.scopes, addons))
 }

@@ -1,13 +1,17 @@
 //! Atlas operations (user-scoped): visited countries by ISO 3166-1 alpha-2 code and the
-//! personal bucket list.
+//! personal bucket list; the Atlas add-on adds statistics, visited regions (ISO 3166-2), the
+//! places of a country and bucket list edits.
 
-use super::ops;
+use super::{Addon, ops};
 use crate::auth::scopes::Scope;
 use crate::domain::atlas::{
     self, BucketList, BucketListItem, BucketListItemIdInput, CountryInput, CountryVisit,
-    CreateBucketListItemInput, NoInput, VisitedCountryList,
+    CreateBucketListItemInput, NoInput, UpdateBucketListItemInput, VisitedCountryList,
 };
 use crate::domain::common::Deleted;
+use crate::domain::regions::{
+    self, AtlasStats, CountryPlaces, CountryPlacesInput, RegionInput, RegionVisit, VisitedRegionList,
+};
 
 ops! {
     ListVisitedCountries {
@@ -95,5 +99,89 @@ ops! {
         output: Deleted,
         run: atlas::delete_bucket_list_item,
         examples: [r#"{"item_id": 3}"#],
+    }
+    GetAtlasStats {
+        name: "get_atlas_stats",
+        title: "Get atlas statistics",
+        description: "Get your atlas statistics: countries visited (of all, with the share in percent), \
+            regions visited, continents visited with visited/total countries per continent, bucket list size.",
+        scope: Some(Scope::AtlasRead),
+        addon: Some(Addon::Atlas),
+        kind: Read,
+        idempotent: true,
+        input: NoInput,
+        output: AtlasStats,
+        run: regions::get_atlas_stats,
+        examples: ["{}"],
+    }
+    ListVisitedRegions {
+        name: "list_visited_regions",
+        title: "List visited regions",
+        description: "List the sub-country regions (ISO 3166-2, e.g. US-CA) you marked as visited, with their \
+            names, kind (state, prefecture…) and country.",
+        scope: Some(Scope::AtlasRead),
+        addon: Some(Addon::Atlas),
+        kind: Read,
+        idempotent: true,
+        input: NoInput,
+        output: VisitedRegionList,
+        run: regions::list_visited_regions,
+        examples: ["{}"],
+    }
+    MarkRegionVisited {
+        name: "mark_region_visited",
+        title: "Mark region visited",
+        description: "Mark a sub-country region as visited by its ISO 3166-2 code (e.g. \"US-CA\" for \
+            California, \"JP-26\" for Kyoto; case does not matter). Marking it again changes nothing.",
+        scope: Some(Scope::AtlasWrite),
+        addon: Some(Addon::Atlas),
+        kind: Write,
+        idempotent: true,
+        input: RegionInput,
+        output: RegionVisit,
+        run: regions::mark_region_visited,
+        examples: [r#"{"region_code": "US-CA"}"#, r#"{"region_code": "jp-26"}"#],
+    }
+    UnmarkRegionVisited {
+        name: "unmark_region_visited",
+        title: "Unmark region visited",
+        description: "Remove a region (ISO 3166-2 code, e.g. \"US-CA\") from your visited regions. Unmarking a \
+            region that is not marked changes nothing.",
+        scope: Some(Scope::AtlasWrite),
+        addon: Some(Addon::Atlas),
+        kind: Delete,
+        idempotent: true,
+        input: RegionInput,
+        output: RegionVisit,
+        run: regions::unmark_region_visited,
+        examples: [r#"{"region_code": "US-CA"}"#],
+    }
+    GetCountryAtlasPlaces {
+        name: "get_country_atlas_places",
+        title: "Get country atlas places",
+        description: "Get the places saved in your trips that lie in one country (ISO 3166-1 alpha-2 code): \
+            those whose address ends with the country's name or code, as search_place writes addresses.",
+        scope: Some(Scope::AtlasRead),
+        addon: Some(Addon::Atlas),
+        kind: Read,
+        idempotent: true,
+        input: CountryPlacesInput,
+        output: CountryPlaces,
+        run: regions::get_country_atlas_places,
+        examples: [r#"{"country_code": "JP"}"#],
+    }
+    UpdateBucketListItem {
+        name: "update_bucket_list_item",
+        title: "Update bucket list item",
+        description: "Change a bucket list item's name, notes, country, coordinates (lat and lng together) or \
+            target date (YYYY-MM-DD). Omitted fields stay; null clears.",
+        scope: Some(Scope::AtlasWrite),
+        addon: Some(Addon::Atlas),
+        kind: Write,
+        idempotent: true,
+        input: UpdateBucketListItemInput,
+        output: BucketListItem,
+        run: atlas::update_bucket_list_item,
+        examples: [r#"{"item_id": 3, "target_date": "2028-02-01", "notes": "Go in February"}"#, r#"{"item_id": 3, "lat": null, "lng": null}"#],
     }
 }

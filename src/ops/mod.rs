@@ -3,16 +3,21 @@
 //! and both the MCP tool list (`mcp`) and the UI's `/api/ops/{name}` (`http::api`) are
 //! generated from it, so the assistant and the UI can never disagree.
 
+mod addons;
 mod atlas;
 mod bookings;
 mod budget;
+mod collab;
 mod days;
+mod journeys;
 mod notes;
+mod notifications;
 mod packing;
 mod places;
 mod share;
 mod todos;
 mod trips;
+mod vacay;
 mod world;
 
 use std::collections::HashMap;
@@ -24,6 +29,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+
+pub use addons::{AddonSet, AddonState};
 
 use crate::auth::scopes::{Scope, ScopeSet};
 use crate::clock::UnixTime;
@@ -78,6 +85,11 @@ impl OpMeta {
     pub fn allowed(&self, scopes: ScopeSet) -> bool {
         self.scope.is_none_or(|s| scopes.grants(s))
     }
+
+    /// Whether the caller may see and call it: scope granted and add-on (if any) switched on.
+    pub fn available(&self, scopes: ScopeSet, addons: AddonSet) -> bool {
+        self.allowed(scopes) && addons.allows(self.addon)
+    }
 }
 
 /// One operation with typed input and output.
@@ -97,6 +109,10 @@ pub enum OpError {
     InvalidArguments(String),
     #[error("this needs the {0} scope, which the connection was not granted")]
     MissingScope(Scope),
+    #[error(
+        "the {0} add-on is switched off; the owner can switch it on in Trek's Settings or with `trek addons enable {0}`"
+    )]
+    AddonDisabled(Addon),
     #[error(transparent)]
     Domain(#[from] DomainError),
     /// An outside service (geocoding, weather, holidays) failed or refused.
@@ -299,6 +315,10 @@ impl Registry {
             notes::OPS,
             atlas::OPS,
             world::OPS,
+            collab::OPS,
+            notifications::OPS,
+            journeys::OPS,
+            vacay::OPS,
         ];
         let mut ops = Vec::new();
         let mut by_name = HashMap::new();
@@ -322,6 +342,12 @@ impl Registry {
 
     pub fn get(&self, name: &str) -> Option<&Entry> {
         self.by_name.get(name).map(|&i| &self.ops[i])
+    }
+
+    /// The operations a caller with `scopes` sees while `addons` are on: the one filter behind
+    /// MCP tools/list, resources, prompts and `/api/ops`.
+    pub fn visible(&self, scopes: ScopeSet, addons: AddonSet) -> impl Iterator<Item = &Entry> {
+        self.ops.iter().filter(move |e| e.meta.available(scopes, addons))
     }
 
     /// Runs an operation as `actor`: reads on a read connection (on this worker, see
@@ -357,7 +383,9 @@ impl Registry {
             return Err(OpError::MissingScope(scope));
         }
         let op = entry.op;
+        let addon = entry.meta.addon;
         if entry.meta.kind == Kind::Outbound {
+            store.read_inline(|conn| addon_is_on(conn, addon)).await?;
             // Waits on the network with no SQLite connection held; the cache does short reads
             // and writes of its own. Outbound operations change no trip data.
             let world = world.ok_or(OpError::Outbound(WorldError::Unavailable))?;
@@ -366,6 +394,8 @@ impl Registry {
             return Ok((call.await?, Vec::new()));
         }
         let run = move |conn: &rusqlite::Connection| {
+            // Checked in the call's own transaction, so a switch flipped by the CLI counts at once.
+            addon_is_on(conn, addon)?;
             let cx = Ctx::new(conn, actor, now);
             let value = op.call(&cx, args)?;
             Ok::<_, OpError>((value, cx.into_changes()))
@@ -374,6 +404,16 @@ impl Registry {
             Kind::Read | Kind::Outbound => store.read_inline(run).await,
             Kind::Write | Kind::Delete => store.write(move |tx| run(tx)).await,
         }
+    }
+}
+
+/// `Err(AddonDisabled)` when the operation belongs to an add-on that is switched off.
+fn addon_is_on(conn: &rusqlite::Connection, addon: Option<Addon>) -> Result<(), OpError> {
+    match addon {
+        Some(addon) if !AddonSet::load(conn).map_err(StoreError::from)?.contains(addon) => {
+            Err(OpError::AddonDisabled(addon))
+        }
+        _ => Ok(()),
     }
 }
 

@@ -18,6 +18,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_bookings_todos_notes_atlas.sql"),
     include_str!("migrations/0008_share_links.sql"),
     include_str!("migrations/0009_world_cache.sql"),
+    include_str!("migrations/0010_collab_polls_chat.sql"),
+    include_str!("migrations/0011_notifications.sql"),
+    include_str!("migrations/0012_journeys.sql"),
+    include_str!("migrations/0013_atlas_regions.sql"),
+    include_str!("migrations/0014_vacay.sql"),
 ];
 
 /// The schema version this build writes.

@@ -376,6 +376,33 @@ mod tests {
         (dir, store)
     }
 
+    /// A task suspended on a write's answer (a background task when the server stops) must not
+    /// keep `close` from returning on a current-thread runtime.
+    #[tokio::test]
+    async fn close_returns_while_a_task_awaits_a_write() {
+        let (_dir, store) = temp_store();
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        let writer = store.clone();
+        tokio::spawn(async move {
+            let _ = writer
+                .write(move |_| {
+                    let _ = wait.recv();
+                    Ok::<_, StoreError>(())
+                })
+                .await;
+        });
+        // Let the task send its job and suspend on the answer.
+        tokio::task::yield_now().await;
+        release.send(()).unwrap();
+        let (done, closed) = std::sync::mpsc::channel();
+        let closing = store.clone();
+        std::thread::spawn(move || {
+            closing.close();
+            let _ = done.send(());
+        });
+        assert!(closed.recv_timeout(std::time::Duration::from_secs(10)).is_ok(), "close hung");
+    }
+
     #[tokio::test]
     async fn failed_write_rolls_back_everything_it_did() {
         let (_dir, store) = temp_store();

@@ -4,6 +4,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 /// Whether the MCP endpoint is on (default: on).
 pub const MCP_ENABLED: &str = "mcp_enabled";
+/// Which add-ons are on: a JSON object of add-on name to bool (`ops::AddonSet`).
+pub const ADDONS: &str = "addons";
 
 pub fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<serde_json::Value>> {
     let raw: Option<String> = conn

@@ -48,9 +48,25 @@ pub const TABLES: &[&str] = &[
     "todo_items",
     "todo_category_assignees",
     "collab_notes",
+    "collab_polls",
+    "collab_poll_options",
+    "collab_poll_votes",
+    "collab_messages",
+    "collab_message_reactions",
     "visited_countries",
     "bucket_list_items",
+    "visited_regions",
     "share_links",
+    "journeys",
+    "journey_contributors",
+    "journey_entries",
+    "journey_share_links",
+    "vacay_plans",
+    "vacay_members",
+    "vacay_years",
+    "vacay_allowances",
+    "vacay_entries",
+    "vacay_company_holidays",
 ];
 
 /// Tables that stay with the installation: credentials, sessions and switches.
@@ -68,6 +84,7 @@ pub const INSTANCE_TABLES: &[&str] = &[
     "static_tokens",
     "auth_audit",
     "world_cache",
+    "notifications",
 ];
 
 /// Columns of exported tables that are credentials of this installation.

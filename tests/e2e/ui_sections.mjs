@@ -402,6 +402,22 @@ try {
     equalJson((await ownerOp('list_trips', { include_archived: true })).trips.length, 1, 'nothing imported twice');
   });
 
+  await step('settings: switching the Collab add-on off removes its operations and says so; on brings them back', async () => {
+    const box = page.locator('#addon-collab');
+    await box.waitFor();
+    assert(await box.isChecked(), 'add-ons are on by default');
+    const offered = async () => (await ownerGet('/api/ops')).map((o) => o.name);
+    assert((await offered()).includes('vote_collab_poll'), 'collab polls offered while on');
+    await box.uncheck();
+    await page.locator('#addons-status', { hasText: 'Collab polls and chat is off.' }).waitFor();
+    assert(!(await offered()).includes('vote_collab_poll'), 'collab polls gone while off');
+    assert((await offered()).includes('list_collab_notes'), 'collab notes are core');
+    equalJson((await ownerGet('/api/settings/addons')).find((a) => a.name === 'collab').enabled, false, 'stored off');
+    await page.locator('#addon-collab').check();
+    await page.locator('#addons-status', { hasText: 'Collab polls and chat is on.' }).waitFor();
+    assert((await offered()).includes('vote_collab_poll'), 'collab polls back');
+  });
+
   await step('settings, connections and trips list: axe finds no serious or critical violations; screenshots', async () => {
     await axe('settings');
     await screens('settings');

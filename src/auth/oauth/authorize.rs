@@ -17,6 +17,7 @@ use crate::auth::scopes::ScopeSet;
 use crate::auth::secret::{self, Secret, random_id};
 use crate::clock::UnixTime;
 use crate::config::{AUTHORIZATION_CODE_TTL, PENDING_CONSENT_TTL};
+use crate::domain::notifications::{self, Event};
 use crate::store::oauth::{self as rows, ClientRow, CodeRow, PendingRow};
 use crate::store::owner;
 
@@ -262,6 +263,7 @@ impl OAuth {
         };
         let pending_id = pending.id.clone();
         let (redirect_uri, issuer_owned) = (pending.redirect_uri.clone(), issuer.to_owned());
+        let client_name = client.name.clone();
         let full = self
             .store
             .write(move |tx| {
@@ -269,6 +271,8 @@ impl OAuth {
                     return Ok::<_, OAuthError>(true);
                 }
                 rows::insert_pending(tx, &pending)?;
+                let event = Event::ConnectionRequested { pending_id: pending.id.clone(), client_name };
+                notifications::record(tx, now, event)?;
                 audit(
                     tx,
                     now,
