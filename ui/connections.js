@@ -6,7 +6,6 @@ import { h, timeEl, confirmButton, secretBox } from './dom.js';
 import { scopeRisk, riskTag } from './consents.js';
 import { t } from './i18n.js';
 import { startConnect } from './connect.js';
-import { t } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -228,7 +227,7 @@ function buildNewClientForm() {
   setDefaults();
   // The URL to paste into the chosen client (a hosted one needs public access on).
   const presetUrl = h('p', { id: 'client-preset-url', class: 'muted small', role: 'status', hidden: true });
-  presetSelect.closest('.field')?.append(presetUrl);
+  presetSelect.after(presetUrl);
   presetSelect.addEventListener('change', () => {
     const preset = presets.find((p) => p.id === presetSelect.value);
     presetUrl.hidden = !preset;
@@ -236,8 +235,6 @@ function buildNewClientForm() {
       presetUrl.replaceChildren(preset.mcp_url
         ? h('span', {}, t('public.presetUrl', { name: preset.name }), ' ', h('code', {}, preset.mcp_url))
         : t('public.presetNeedsPublic', { name: preset.name }));
-    }
-    if (preset) {
       $('client-redirects').value = preset.redirect_uris.join('\n');
       if (!$('client-name').value.trim()) $('client-name').value = preset.name;
     }

@@ -103,7 +103,7 @@ async function save(form) {
   clearFormErrors(form);
   $('public-saved').textContent = '';
   try {
-    render(await api('/api/tunnel', { method: 'PUT', body: formBody() }));
+    await latest(api('/api/tunnel', { method: 'PUT', body: formBody() }));
     $('public-token').value = '';
     $('public-saved').textContent = t('public.saved');
     return true;
@@ -118,7 +118,7 @@ async function run(path, button) {
   errorEl.hidden = true;
   button.disabled = true;
   try {
-    render(await api(path, { method: 'POST', timeoutMs: 30000 }));
+    await latest(api(path, { method: 'POST', timeoutMs: 30000 }));
   } catch (error) {
     if (error instanceof SignedOut) return;
     errorEl.textContent = describeError(error);
@@ -147,6 +147,18 @@ function statusText(status) {
       : t('public.stateFailed', { reason: status.reason });
     default: return t('public.stateStopped');
   }
+}
+
+let requested = 0;
+
+/**
+ * Renders the view `request` answers unless a later request was made meanwhile: a status poll
+ * sent before Go public must not paint its older answer over the newer one.
+ */
+async function latest(request) {
+  const mine = ++requested;
+  const view = await request;
+  if (mine === requested) render(view);
 }
 
 function render(next) {
@@ -186,7 +198,7 @@ function render(next) {
 /** Loads the settings and status (settings.js calls it when the page is shown). */
 export async function load() {
   try {
-    render(await api('/api/tunnel'));
+    await latest(api('/api/tunnel'));
   } catch (error) {
     if (error instanceof SignedOut) return;
     $('public-status').textContent = describeError(error);

@@ -130,6 +130,9 @@ impl Tunnel {
                 return Err(error);
             }
         };
+        // Before the task runs: whoever asks right after `start` returns must not see the
+        // previous run's status (a stale `failed` would stop the page from polling).
+        self.inner.set(TunnelStatus::Starting { attempt: 1, pid: None, url: None });
         let stop = CancellationToken::new();
         let task = tokio::spawn(supervise(self.inner.clone(), launch, stop.clone()));
         *running = Some(Running { stop, task });
