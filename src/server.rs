@@ -104,7 +104,9 @@ impl Server {
             cancel.clone(),
         );
         mcp.load_enabled(&store).await?;
+        mcp.load_pause().await?;
         mcp.spawn_housekeeping();
+        mcp.spawn_pause_sync();
         spawn_daily_backups(store.path().to_path_buf(), clock.clone(), cancel.clone());
         let state = AppState {
             oauth,

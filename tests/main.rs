@@ -27,6 +27,8 @@ mod connect;
 mod mcp;
 // The UI API over the registry, live events, the MCP switch.
 mod api_ops;
+// "Pause AI access": refusals on a live session, resume without reconnecting, reads choice, CLI.
+mod ai_pause;
 // Settings endpoints: owner password set/change, backups listed and taken on demand.
 mod settings_api;
 // Shared harness for the ops_* suites: a store on a temp file and registry calls as the owner.

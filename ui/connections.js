@@ -5,6 +5,7 @@ import { api, describeError, SignedOut } from './api.js';
 import { h, timeEl, confirmButton, secretBox } from './dom.js';
 import { scopeRisk } from './consents.js';
 import { startConnect } from './connect.js';
+import { startPause } from './pause.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -25,6 +26,7 @@ export async function start() {
   buildNewClientForm();
   $('new-token').addEventListener('submit', createToken);
   startConnect();
+  startPause();
   running = true;
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') refresh();

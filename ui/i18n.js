@@ -371,6 +371,16 @@ const en = {
   'settings.mcpUrl': 'MCP URL',
   'settings.localUrl': 'Local address',
   'settings.cannotLoad': 'Cannot load settings: {message}',
+
+  // Shipping as a desktop app (issue 13): pause AI access, first run, autostart, build info.
+  'pause.title': 'AI access',
+  'pause.stateOn': 'Assistants can use Trek.',
+  'pause.statePaused': 'Paused: every assistant request is refused. Connections stay open; resuming needs no reconnect.',
+  'pause.statePausedReads': 'Paused for changes: assistants can read your trips, every change is refused.',
+  'pause.pause': 'Pause AI access',
+  'pause.resume': 'Resume AI access',
+  'pause.allowReads': 'Let assistants read while paused (changes are still refused)',
+  'pause.error': 'Cannot change AI access: {message}',
 };
 
 const tables = { en };

@@ -6,6 +6,7 @@ mod connections;
 mod db;
 mod login_link;
 mod owner;
+mod pause;
 mod serve;
 
 use std::path::PathBuf;
@@ -59,6 +60,10 @@ pub enum Command {
     /// A stdio MCP server that forwards to Trek's MCP URL and signs in with OAuth itself (for
     /// clients that only run local commands, such as Claude Desktop).
     Bridge(bridge::BridgeArgs),
+    /// Pause AI access: refuse every MCP request (sessions stay connected) until `trek resume`.
+    Pause(pause::PauseArgs),
+    /// Resume AI access after `trek pause`.
+    Resume,
 }
 
 impl Cli {
@@ -81,5 +86,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Connect(args) => connect::connect(config, args),
         Command::Disconnect(args) => connect::disconnect(args),
         Command::Bridge(args) => bridge::run(config, args).await,
+        Command::Pause(args) => pause::run(config, Some(args.allow_reads)).await,
+        Command::Resume => pause::run(config, None).await,
     }
 }

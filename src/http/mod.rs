@@ -2,6 +2,7 @@
 //! endpoints and the embedded UI. `app(state)` builds everything; tests drive it directly.
 
 mod api;
+mod api_ai_access;
 mod api_connect;
 mod api_data;
 mod api_oauth;

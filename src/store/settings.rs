@@ -4,6 +4,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 /// Whether the MCP endpoint is on (default: on).
 pub const MCP_ENABLED: &str = "mcp_enabled";
+/// "Pause AI access": `{"paused": bool, "allow_reads": bool}` (default: not paused).
+pub const AI_PAUSE: &str = "ai_pause";
 
 pub fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<serde_json::Value>> {
     let raw: Option<String> = conn
