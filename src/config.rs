@@ -105,6 +105,8 @@ pub struct Config {
     pub mcp_rate_limit: u32,
     /// Live MCP sessions per user; the least recently used one is ended to make room.
     pub mcp_max_sessions_per_user: usize,
+    /// The desktop shell runs this server (it applies the autostart setting); `trek serve` does not.
+    pub desktop: bool,
 }
 
 /// A configuration value that cannot be used, with the setting that produced it.
@@ -136,6 +138,7 @@ impl Config {
             client_dirs: None,
             mcp_rate_limit: env_number(ENV_MCP_RATE_LIMIT)?.unwrap_or(DEFAULT_MCP_RATE_LIMIT),
             mcp_max_sessions_per_user: env_number(ENV_MCP_MAX_SESSIONS)?.unwrap_or(DEFAULT_MCP_MAX_SESSIONS),
+            desktop: false,
         })
     }
 

@@ -121,6 +121,7 @@ impl Server {
                 data_dir: config.data_dir.clone(),
                 started_at: now,
                 client_dirs: config.client_dirs.clone(),
+                desktop: config.desktop,
             }),
             store,
             clock,
@@ -161,6 +162,16 @@ impl Server {
     /// The MCP endpoint clients connect to.
     pub fn mcp_url(&self) -> String {
         format!("{}{}", self.local_url(), paths::MCP)
+    }
+
+    /// The bus of committed changes (the desktop shell follows settings changes on it).
+    pub fn events(&self) -> &crate::events::EventBus {
+        &self.state.events
+    }
+
+    /// The owner's preferences that live outside trips (autostart, first run).
+    pub fn prefs(&self) -> crate::prefs::Prefs {
+        crate::prefs::Prefs::new(self.state.store.clone(), self.state.events.clone())
     }
 
     /// The MCP endpoint's shared state (its session registry).

@@ -8,6 +8,7 @@ import { api, ApiError, describeError, SignedOut } from './api.js';
 import { h, copyText, formatDate } from './dom.js';
 import { showFormError, clearFormErrors } from './ops.js';
 import { t } from './i18n.js';
+import { showAppSettings } from './settings_app.js';
 
 const root = () => document.getElementById('view-settings');
 let built = false;
@@ -225,7 +226,7 @@ export async function show() {
     document.getElementById('settings-version').textContent = status.version;
     document.getElementById('settings-mcp-url').textContent = status.mcp_url;
     document.getElementById('settings-local-url').textContent = status.local_url;
-    await Promise.all([loadPassword(), loadBackups()]);
+    await Promise.all([loadPassword(), loadBackups(), showAppSettings()]);
   } catch (error) {
     if (error instanceof SignedOut) return;
     errorEl.textContent = t('settings.cannotLoad', { message: describeError(error) });

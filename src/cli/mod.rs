@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand};
 use crate::config::{Config, DEFAULT_PORT, ENV_DATA_DIR, ENV_PORT, ENV_PUBLIC_URL};
 
 #[derive(Debug, Parser)]
-#[command(name = "trek", version, about = "Trek: your trips, on your laptop, planned with your AI assistant")]
+#[command(name = "trek", version = crate::build_info::VERSION_LINE, about = "Trek: your trips, on your laptop, planned with your AI assistant")]
 pub struct Cli {
     /// Port of the local server on 127.0.0.1.
     #[arg(long, global = true, env = ENV_PORT, default_value_t = DEFAULT_PORT)]

@@ -22,6 +22,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(super::api_connect::routes())
         .merge(super::api_ops::routes())
         .merge(super::api_ai_access::routes())
+        .merge(super::api_prefs::routes())
         .merge(super::api_settings::routes())
         .merge(super::api_data::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API endpoint") })

@@ -7,6 +7,7 @@ mod api_connect;
 mod api_data;
 mod api_oauth;
 mod api_ops;
+mod api_prefs;
 mod api_settings;
 mod app;
 pub mod error;
