@@ -1,4 +1,4 @@
-//! The tray icon and its menu (Open, Copy MCP URL, Quit): how the app is reached while the
+//! The tray icon and its menu (Open, Copy MCP URL, Pause AI access, Quit): how the app is reached while the
 //! window is hidden and the server keeps serving.
 
 use tauri::menu::{MenuBuilder, MenuEvent};
@@ -13,17 +13,19 @@ use crate::{Core, window};
 enum MenuItem {
     Open,
     CopyMcpUrl,
+    AiPause,
     Quit,
 }
 
 impl MenuItem {
     /// In menu order.
-    const ALL: [Self; 3] = [Self::Open, Self::CopyMcpUrl, Self::Quit];
+    const ALL: [Self; 4] = [Self::Open, Self::CopyMcpUrl, Self::AiPause, Self::Quit];
 
     fn as_str(self) -> &'static str {
         match self {
             Self::Open => "open",
             Self::CopyMcpUrl => "copy_mcp_url",
+            Self::AiPause => "ai_pause",
             Self::Quit => "quit",
         }
     }
@@ -32,6 +34,8 @@ impl MenuItem {
         match self {
             Self::Open => "Open Trek",
             Self::CopyMcpUrl => "Copy MCP URL",
+            // Relabelled to "Resume AI access" while paused (ai_pause.rs).
+            Self::AiPause => "Pause AI access",
             Self::Quit => "Quit",
         }
     }
@@ -59,6 +63,9 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         .menu(&menu)
         .on_menu_event(on_menu_event)
         .build(app)?;
+    if let Some(item) = menu.get(MenuItem::AiPause.as_str()).and_then(|kind| kind.as_menuitem().cloned()) {
+        crate::ai_pause::install(app, item, app.state::<Core>().mcp());
+    }
     Ok(())
 }
 
@@ -74,6 +81,7 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
                 eprintln!("trek-desktop: cannot copy the MCP URL: {error}");
             }
         }
+        MenuItem::AiPause => crate::ai_pause::toggle(app, app.state::<Core>().mcp().clone()),
         MenuItem::Quit => {
             tauri::async_runtime::spawn(crate::quit(app.clone()));
         }

@@ -255,7 +255,7 @@ fn check_tools() -> Result<()> {
 }
 
 /// `npm ci` when `node_modules` is missing or older than `package-lock.json`.
-fn install_node_modules(e2e: &Path) -> Result<()> {
+pub(crate) fn install_node_modules(e2e: &Path) -> Result<()> {
     let lock = e2e.join("package-lock.json");
     let installed = e2e.join("node_modules").join(".package-lock.json");
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
