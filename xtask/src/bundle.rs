@@ -17,15 +17,18 @@ use anyhow::{Context, Result, bail, ensure};
 /// The package and binary names the bundler derives from `tauri.conf.json` and Cargo.toml.
 const PACKAGE: &str = "trek";
 const BINARY: &str = "trek-desktop";
-/// What the desktop needs at run time, declared in `bundle.linux.deb.depends`.
+/// What the desktop needs at run time: WebKitGTK 4.1, GTK 3, and the Ayatana indicator the
+/// tray loads. Tauri's bundler declares them from what the app links (listing them again in
+/// `bundle.linux.deb.depends` would repeat them in `Depends`); this check keeps it honest.
 const DEPENDS: &[&str] = &["libwebkit2gtk-4.1-0", "libgtk-3-0", "libayatana-appindicator3-1"];
-/// Files the package must install (paths as `dpkg-deb --contents` prints them).
+/// Files the package must install (paths without a leading `./`).
 const CONTENTS: &[&str] = &[
-    "./usr/bin/trek-desktop",
-    "./usr/share/applications/Trek.desktop",
-    "./usr/share/icons/hicolor/32x32/apps/trek-desktop.png",
-    "./usr/share/icons/hicolor/128x128/apps/trek-desktop.png",
-    "./usr/share/icons/hicolor/256x256@2/apps/trek-desktop.png",
+    "usr/bin/trek-desktop",
+    "usr/share/applications/Trek.desktop",
+    "usr/share/icons/hicolor/32x32/apps/trek-desktop.png",
+    "usr/share/icons/hicolor/128x128/apps/trek-desktop.png",
+    "usr/share/icons/hicolor/256x256@2/apps/trek-desktop.png",
+    "usr/share/icons/hicolor/512x512/apps/trek-desktop.png",
 ];
 
 pub fn run(root: &Path) -> Result<()> {
@@ -84,16 +87,22 @@ fn check(root: &Path, deb: &Path) -> Result<()> {
     ensure!(field("Version")? == version, "Version is {:?}, want {version}", field("Version")?);
     ensure!(field("Description")?.contains("trip planner"), "Description: {}", field("Description")?);
     let depends = field("Depends")?;
+    let names: Vec<&str> = depends.split(',').filter_map(|d| d.split_whitespace().next()).collect();
     for dependency in DEPENDS {
-        ensure!(
-            depends.split(',').any(|d| d.trim().split(' ').next() == Some(*dependency)),
-            "Depends lacks {dependency}: {depends}"
-        );
+        ensure!(names.contains(dependency), "Depends lacks {dependency}: {depends}");
     }
+    let mut unique = names.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    ensure!(unique.len() == names.len(), "Depends repeats a package: {depends}");
     println!("bundle: dpkg-deb --info: {PACKAGE} {version}, depends on {depends}");
 
     let contents = output(Command::new("dpkg-deb").arg("--contents").arg(deb))?;
-    let paths: Vec<&str> = contents.lines().filter_map(|l| l.split_whitespace().last()).collect();
+    let paths: Vec<&str> = contents
+        .lines()
+        .filter_map(|l| l.split_whitespace().last())
+        .map(|p| p.trim_start_matches("./").trim_end_matches('/'))
+        .collect();
     for wanted in CONTENTS {
         ensure!(paths.contains(wanted), "the package lacks {wanted}; it holds:\n{}", paths.join("\n"));
     }

@@ -35,6 +35,11 @@ pub fn smoke_test(root: &Path) -> Result<()> {
     check(root, false).map(drop)
 }
 
+/// The same checks on the release build (`cargo xtask desktop --release`).
+pub fn smoke_test_release(root: &Path) -> Result<()> {
+    check(root, true).map(drop)
+}
+
 /// The same checks on the release build; returns the idle RSS in MB of the app and of its
 /// WebKit helper processes (for `cargo xtask bench --desktop`).
 pub fn idle_rss(root: &Path) -> Result<(f64, f64)> {
@@ -53,7 +58,9 @@ fn check(root: &Path, release: bool) -> Result<(f64, f64)> {
         .current_dir(root)
         // `trek` too: its `login-link` gives the test an owner session for the API checks.
         .args(["build", "-p", "trek-desktop", "-p", "trek"])
-        .args(release.then_some("--release"))
+        // Release: the features `tauri build` uses, so the binary is the shipped one and
+        // `cargo xtask bundle`'s artifacts are reused.
+        .args(if release { &["--release", "--features", "tauri/custom-protocol"][..] } else { &[] })
         .status()?;
     ensure!(status.success(), "cargo build -p trek-desktop failed ({status})");
     println!("desktop: built in {:.1} s", started.elapsed().as_secs_f64());

@@ -36,12 +36,15 @@ fn main() -> std::process::ExitCode {
             Some(Err(_)) => Err(anyhow::anyhow!("usage: cargo xtask fuzz [SECONDS per target]")),
         },
         Some("e2e") => e2e::run_one(&root, args.get(1).map(String::as_str)),
+        Some("desktop") if args.get(1).is_some_and(|a| a == "--release") => {
+            desktop::smoke_test_release(&root)
+        }
         Some("desktop") => desktop::smoke_test(&root),
         Some("bundle") => bundle::run(&root),
         Some("tidy") => tidy::check(&root),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run [-- trek serve args]|test|e2e NAME|fuzz [SECONDS]|bench [--check] [--ci] [--desktop]|desktop|bundle|icons|tidy>"
+                "usage: cargo xtask <run [-- trek serve args]|test|e2e NAME|fuzz [SECONDS]|bench [--check] [--ci] [--desktop]|desktop [--release]|bundle|icons|tidy>"
             );
             return std::process::ExitCode::from(2);
         }
