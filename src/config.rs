@@ -83,6 +83,9 @@ pub const DEFAULT_MCP_MAX_SESSIONS: usize = 20;
 pub const MCP_SESSION_IDLE: Duration = Duration::from_secs(3600);
 /// How often idle and revoked MCP sessions are swept.
 pub const MCP_SESSION_SWEEP: Duration = Duration::from_secs(60);
+/// How often a running server looks for a pause set by `trek pause`/`trek resume` (another
+/// process) — a cheap `PRAGMA data_version` probe, the setting read only when it moved.
+pub const PAUSE_SYNC_INTERVAL: Duration = Duration::from_secs(1);
 /// Failed password logins allowed per window before the login page refuses for a while.
 pub const LOGIN_MAX_FAILURES: u32 = 5;
 /// The window over which failed logins are counted.
@@ -117,6 +120,8 @@ pub struct Config {
     /// in `Host`. Only tests set it (a stand-in's relay; *.trycloudflare.com does not resolve
     /// here); no flag or variable does.
     pub tunnel_health_via: Option<Url>,
+    /// The desktop shell runs this server (it applies the autostart setting); `trek serve` does not.
+    pub desktop: bool,
 }
 
 /// A configuration value that cannot be used, with the setting that produced it.
@@ -153,6 +158,7 @@ impl Config {
             world: crate::providers::world::WorldConfig::from_env()?,
             tunnel_timing: crate::tunnel::Timing::default(),
             tunnel_health_via: None,
+            desktop: false,
         })
     }
 

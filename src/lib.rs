@@ -25,6 +25,7 @@ pub mod http;
 pub mod mcp;
 pub mod notify;
 pub mod ops;
+pub mod prefs;
 pub mod providers;
 pub mod server;
 pub mod store;
@@ -54,3 +55,29 @@ pub fn install_crypto_provider() {
 
 /// This build's version, reported by `/healthz`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Where this binary came from (see `build.rs`): `trek --version`, `/healthz`, Settings → About.
+pub mod build_info {
+    /// Short git commit, or `unknown` when built outside a git checkout.
+    pub const COMMIT: &str = env!("TREK_GIT_COMMIT");
+    /// UTC date of the build (`SOURCE_DATE_EPOCH` when set), `YYYY-MM-DD`.
+    pub const DATE: &str = env!("TREK_BUILD_DATE");
+    /// `release` or `debug`.
+    pub const PROFILE: &str = env!("TREK_BUILD_PROFILE");
+    /// `0.1.0 (commit 1a2b3c4d5e6f, built 2026-12-06, release)`.
+    pub const VERSION_LINE: &str = concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (commit ",
+        env!("TREK_GIT_COMMIT"),
+        ", built ",
+        env!("TREK_BUILD_DATE"),
+        ", ",
+        env!("TREK_BUILD_PROFILE"),
+        ")"
+    );
+
+    /// The same facts as JSON, for `/healthz` and the About section.
+    pub fn json() -> serde_json::Value {
+        serde_json::json!({ "commit": COMMIT, "date": DATE, "profile": PROFILE })
+    }
+}

@@ -106,7 +106,9 @@ impl Server {
             World::new(config.world.clone()).map_err(|e| StartError::Outbound(e.to_string()))?,
         );
         mcp.load_enabled(&store).await?;
+        mcp.load_pause().await?;
         mcp.spawn_housekeeping();
+        mcp.spawn_pause_sync();
         spawn_daily_backups(store.path().to_path_buf(), clock.clone(), cancel.clone());
         let allowed = AllowedOrigins::new(addr.port(), config.public_url.as_ref());
         let tunnel = crate::tunnel::Tunnel::new(
@@ -131,6 +133,7 @@ impl Server {
                 data_dir: config.data_dir.clone(),
                 started_at: now,
                 client_dirs: config.client_dirs.clone(),
+                desktop: config.desktop,
             }),
             store,
             clock,
@@ -171,6 +174,16 @@ impl Server {
     /// The MCP endpoint clients connect to.
     pub fn mcp_url(&self) -> String {
         format!("{}{}", self.local_url(), paths::MCP)
+    }
+
+    /// The bus of committed changes (the desktop shell follows settings changes on it).
+    pub fn events(&self) -> &crate::events::EventBus {
+        &self.state.events
+    }
+
+    /// The owner's preferences that live outside trips (autostart, first run).
+    pub fn prefs(&self) -> crate::prefs::Prefs {
+        crate::prefs::Prefs::new(self.state.store.clone(), self.state.events.clone())
     }
 
     /// The MCP endpoint's shared state (its session registry).

@@ -27,6 +27,12 @@ mod connect;
 mod mcp;
 // The UI API over the registry, live events, the MCP switch.
 mod api_ops;
+// "Pause AI access": refusals on a live session, resume without reconnecting, reads choice, CLI.
+mod ai_pause;
+// Build information in `trek --version`, `/healthz` and the library's constants.
+mod build_info;
+// App preferences: the first-run welcome (once), autostart (desktop only, stored, announced).
+mod prefs_api;
 // Settings endpoints: owner password set/change, backups listed and taken on demand.
 mod settings_api;
 // Shared harness for the ops_* suites: a store on a temp file and registry calls as the owner.

@@ -14,6 +14,7 @@ import * as connections from './connections.js';
 import * as tripsView from './trips.js';
 import * as tripView from './trip.js';
 import * as settingsView from './settings.js';
+import { startWelcome } from './welcome.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -121,6 +122,7 @@ async function load() {
   live.start();
   ready = true;
   router.start(route);
+  startWelcome(status.data_dir);
   try {
     // A request leaving the queue usually means a new session: refresh the lists then.
     await Promise.all([consents.start(() => connections.refresh()), connections.start()]);

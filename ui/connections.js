@@ -6,6 +6,7 @@ import { h, timeEl, confirmButton, secretBox } from './dom.js';
 import { scopeRisk, riskTag } from './consents.js';
 import { t } from './i18n.js';
 import { startConnect } from './connect.js';
+import { startPause } from './pause.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -26,6 +27,7 @@ export async function start() {
   buildNewClientForm();
   $('new-token').addEventListener('submit', createToken);
   startConnect();
+  startPause();
   running = true;
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') refresh();

@@ -10,6 +10,7 @@ import { showFormError, clearFormErrors } from './ops.js';
 import { t } from './i18n.js';
 import * as publicAccess from './settings_public.js';
 import { addonsCard, loadAddons } from './settings_addons.js';
+import { showAppSettings } from './settings_app.js';
 
 const root = () => document.getElementById('view-settings');
 let built = false;
@@ -254,7 +255,7 @@ export async function show() {
     document.getElementById('settings-version').textContent = status.version;
     document.getElementById('settings-mcp-url').textContent = status.mcp_url;
     document.getElementById('settings-local-url').textContent = status.local_url;
-    await Promise.all([loadPassword(), loadBackups(), publicAccess.load(), loadAddons()]);
+    await Promise.all([loadPassword(), loadBackups(), publicAccess.load(), loadAddons(), showAppSettings()]);
   } catch (error) {
     if (error instanceof SignedOut) return;
     errorEl.textContent = t('settings.cannotLoad', { message: describeError(error) });

@@ -9,6 +9,10 @@ use std::process::ExitCode;
 use tauri::{AppHandle, Manager, RunEvent, Runtime, WindowEvent};
 use tokio::sync::Mutex;
 #[cfg(desktop)]
+mod ai_pause;
+#[cfg(desktop)]
+mod autostart;
+#[cfg(desktop)]
 mod notify;
 #[cfg(desktop)]
 mod tray;
@@ -21,13 +25,22 @@ pub(crate) struct Core {
     mcp_url: String,
     /// Public access, driven by the tray as by Settings (the same supervisor, in-process).
     tunnel: trek::tunnel::Tunnel,
+    /// The MCP endpoint's state (the tray's Pause AI access switches it).
+    #[cfg_attr(not(desktop), allow(dead_code))]
+    mcp: trek::mcp::McpState,
 }
 
 impl Core {
     fn new(server: trek::Server) -> Self {
         let mcp_url = server.mcp_url();
         let tunnel = server.tunnel().clone();
-        Self { server: Mutex::new(Some(server)), mcp_url, tunnel }
+        let mcp = server.mcp().clone();
+        Self { server: Mutex::new(Some(server)), mcp_url, tunnel, mcp }
+    }
+
+    #[cfg_attr(not(desktop), allow(dead_code))]
+    pub(crate) fn mcp(&self) -> &trek::mcp::McpState {
+        &self.mcp
     }
 
     pub(crate) fn tunnel(&self) -> &trek::tunnel::Tunnel {
@@ -52,7 +65,13 @@ impl Core {
 
 /// Runs the desktop app until Quit or a termination signal; the exit code is the process's.
 pub fn run() -> ExitCode {
-    match run_inner() {
+    let args: Vec<String> = std::env::args().collect();
+    // Answered before any window system is touched: packaging checks and support questions.
+    if args.iter().skip(1).any(|a| a == "--version" || a == "-V") {
+        println!("Trek (trek-desktop) {}", trek::build_info::VERSION_LINE);
+        return ExitCode::SUCCESS;
+    }
+    match run_inner(&args) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("trek-desktop: {error:#}");
@@ -61,21 +80,40 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn run_inner() -> anyhow::Result<ExitCode> {
+fn run_inner(args: &[String]) -> anyhow::Result<ExitCode> {
     // Same logging as the `trek` CLI, so `TREK_LOG` works for both.
     trek::init_logging();
-    let config = trek::Config::from_env()?;
+    let mut config = trek::Config::from_env()?;
+    // This server has a shell that can apply "start at login".
+    config.desktop = true;
+    // Started by the login item: serve from the tray, without a window.
+    #[cfg(desktop)]
+    let at_login = autostart::launched_at_login(args);
+    #[cfg(not(desktop))]
+    let at_login = {
+        let _ = args;
+        false
+    };
     // One runtime for the core and Tauri, so their tasks share worker threads.
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     tauri::async_runtime::set(runtime.handle().clone());
 
     // Plugins initialise in `build`, before the server starts: a second launch hands over to
     // the running instance there (and exits 0) instead of failing on the taken port.
-    let app = app_builder(tauri::Builder::default()).build(tauri::generate_context!())?;
+    let app = app_builder(tauri::Builder::default(), at_login).build(tauri::generate_context!())?;
 
     let server = runtime.block_on(trek::Server::start(config))?;
     #[cfg(desktop)]
     runtime.spawn(notify::watch_consent_requests(app.handle().clone(), server.oauth().clone()));
+    #[cfg(desktop)]
+    {
+        runtime.spawn(autostart::follow_setting(
+            app.handle().clone(),
+            server.prefs(),
+            server.events().clone(),
+        ));
+        runtime.spawn(ai_pause::follow(app.handle().clone(), server.mcp().clone(), server.events().clone()));
+    }
     app.manage(Core::new(server));
     // Listen for signals from the moment the server runs, not only once the window is up.
     runtime.spawn(quit_on_signal(app.handle().clone()));
@@ -88,17 +126,30 @@ fn run_inner() -> anyhow::Result<ExitCode> {
 
 /// Everything the app is made of, for any runtime. The server is managed separately (after
 /// `build`), so `setup` reads it from state.
-fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder
+fn app_builder<R: Runtime>(builder: tauri::Builder<R>, at_login: bool) -> tauri::Builder<R> {
+    let builder = builder
         // First, so that a second launch stops before anything else starts.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            // A login item firing while Trek already runs changes nothing; a person launching
+            // Trek again wants its window.
+            #[cfg(desktop)]
+            if autostart::launched_at_login(&argv) {
+                return;
+            }
+            #[cfg(not(desktop))]
+            let _ = argv;
             window::open_soon(app.clone());
-        }))
+        }));
+    #[cfg(desktop)]
+    let builder = builder.plugin(autostart::plugin());
+    builder
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
-        .setup(|app| {
-            let url = tauri::async_runtime::block_on(window::launch_url(app.handle()))?;
-            window::create(app.handle(), url)?;
+        .setup(move |app| {
+            if !at_login {
+                let url = tauri::async_runtime::block_on(window::launch_url(app.handle()))?;
+                window::create(app.handle(), url)?;
+            }
             #[cfg(desktop)]
             if let Err(error) = tray::create(app.handle()) {
                 // The window and server still work without a tray (e.g. no status notifier).

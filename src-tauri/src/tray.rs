@@ -1,6 +1,6 @@
 //! The tray icon and its menu (Open, Copy MCP URL, Go public / Stop public access, Copy public
-//! URL, Quit): how the app is reached while the window is hidden and the server keeps serving.
-//! The public-access item and the tooltip follow the tunnel's status.
+//! URL, Pause AI access, Quit): how the app is reached while the window is hidden and the server
+//! keeps serving. The public-access item and the tooltip follow the tunnel's status.
 
 use tauri::menu::{MenuBuilder, MenuEvent, MenuItem as TauriItem};
 use tauri::tray::TrayIconBuilder;
@@ -17,13 +17,14 @@ enum MenuItem {
     CopyMcpUrl,
     PublicAccess,
     CopyPublicUrl,
+    AiPause,
     Quit,
 }
 
 impl MenuItem {
     /// In menu order.
-    const ALL: [Self; 5] =
-        [Self::Open, Self::CopyMcpUrl, Self::PublicAccess, Self::CopyPublicUrl, Self::Quit];
+    const ALL: [Self; 6] =
+        [Self::Open, Self::CopyMcpUrl, Self::PublicAccess, Self::CopyPublicUrl, Self::AiPause, Self::Quit];
 
     fn as_str(self) -> &'static str {
         match self {
@@ -31,6 +32,7 @@ impl MenuItem {
             Self::CopyMcpUrl => "copy_mcp_url",
             Self::PublicAccess => "public_access",
             Self::CopyPublicUrl => "copy_public_url",
+            Self::AiPause => "ai_pause",
             Self::Quit => "quit",
         }
     }
@@ -41,6 +43,8 @@ impl MenuItem {
             Self::CopyMcpUrl => "Copy MCP URL",
             Self::PublicAccess => "Go public",
             Self::CopyPublicUrl => "Copy public URL",
+            // Relabelled to "Resume AI access" while paused (ai_pause.rs).
+            Self::AiPause => "Pause AI access",
             Self::Quit => "Quit",
         }
     }
@@ -103,6 +107,9 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     if let (Some(public), Some(copy)) = (find(MenuItem::PublicAccess), find(MenuItem::CopyPublicUrl)) {
         tauri::async_runtime::spawn(follow_tunnel(app.clone(), public, copy));
     }
+    if let Some(item) = menu.get(MenuItem::AiPause.as_str()).and_then(|kind| kind.as_menuitem().cloned()) {
+        crate::ai_pause::install(app, item, app.state::<Core>().mcp());
+    }
     Ok(())
 }
 
@@ -154,6 +161,7 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
                 }
             });
         }
+        MenuItem::AiPause => crate::ai_pause::toggle(app, app.state::<Core>().mcp().clone()),
         MenuItem::Quit => {
             tauri::async_runtime::spawn(crate::quit(app.clone()));
         }

@@ -7,6 +7,7 @@ mod connections;
 mod db;
 mod login_link;
 mod owner;
+mod pause;
 mod serve;
 
 use std::path::PathBuf;
@@ -16,7 +17,7 @@ use clap::{Parser, Subcommand};
 use crate::config::{Config, DEFAULT_PORT, ENV_DATA_DIR, ENV_PORT, ENV_PUBLIC_URL};
 
 #[derive(Debug, Parser)]
-#[command(name = "trek", version, about = "Trek: your trips, on your laptop, planned with your AI assistant")]
+#[command(name = "trek", version = crate::build_info::VERSION_LINE, about = "Trek: your trips, on your laptop, planned with your AI assistant")]
 pub struct Cli {
     /// Port of the local server on 127.0.0.1.
     #[arg(long, global = true, env = ENV_PORT, default_value_t = DEFAULT_PORT)]
@@ -63,6 +64,10 @@ pub enum Command {
     /// Add-ons (atlas, collab, vacay, journeys): list, enable NAME, disable NAME (--all).
     #[command(subcommand)]
     Addons(addons::AddonsCommand),
+    /// Pause AI access: refuse every MCP request (sessions stay connected) until `trek resume`.
+    Pause(pause::PauseArgs),
+    /// Resume AI access after `trek pause`.
+    Resume,
 }
 
 impl Cli {
@@ -86,5 +91,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Disconnect(args) => connect::disconnect(args),
         Command::Bridge(args) => bridge::run(config, args).await,
         Command::Addons(command) => addons::run(config, command).await,
+        Command::Pause(args) => pause::run(config, Some(args.allow_reads)).await,
+        Command::Resume => pause::run(config, None).await,
     }
 }

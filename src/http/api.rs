@@ -21,6 +21,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(super::api_oauth::routes())
         .merge(super::api_connect::routes())
         .merge(super::api_ops::routes())
+        .merge(super::api_ai_access::routes())
+        .merge(super::api_prefs::routes())
         .merge(super::api_settings::routes())
         .merge(super::api_data::routes())
         .merge(super::api_tunnel::routes())

@@ -47,6 +47,8 @@ pub struct ServerInfo {
     pub started_at: i64,
     /// Where `/api/connect` finds client config files (`None`: this user's own directories).
     pub client_dirs: Option<crate::connect::Dirs>,
+    /// Run by the desktop shell (autostart at login is available).
+    pub desktop: bool,
 }
 
 impl FromRef<AppState> for Arc<AllowedOrigins> {
@@ -113,5 +115,7 @@ fn set_if_missing(name: HeaderName, value: &'static str) -> SetResponseHeaderLay
 }
 
 async fn healthz() -> axum::Json<serde_json::Value> {
-    axum::Json(serde_json::json!({ "status": "ok", "version": crate::VERSION }))
+    axum::Json(
+        serde_json::json!({ "status": "ok", "version": crate::VERSION, "build": crate::build_info::json() }),
+    )
 }

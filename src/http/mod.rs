@@ -3,10 +3,12 @@
 
 mod api;
 mod api_addons;
+mod api_ai_access;
 mod api_connect;
 mod api_data;
 mod api_oauth;
 mod api_ops;
+mod api_prefs;
 mod api_settings;
 mod api_tunnel;
 mod app;

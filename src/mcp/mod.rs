@@ -3,6 +3,7 @@
 
 mod bearer;
 mod hosts;
+pub mod pause;
 mod prompts;
 mod resources;
 mod service;
@@ -27,7 +28,9 @@ use sessions::SessionRegistry;
 use crate::auth::oauth::OAuth;
 use crate::auth::owner_session::OwnerAuth;
 use crate::clock::SharedClock;
-use crate::config::{Config, MAX_REQUEST_BODY_BYTES, MCP_SESSION_IDLE, MCP_SESSION_SWEEP};
+use crate::config::{
+    Config, MAX_REQUEST_BODY_BYTES, MCP_SESSION_IDLE, MCP_SESSION_SWEEP, PAUSE_SYNC_INTERVAL,
+};
 use crate::events::EventBus;
 use crate::http::guard::AllowedOrigins;
 use crate::http::paths;
@@ -76,7 +79,7 @@ impl McpState {
                 config.mcp_max_sessions_per_user,
             )),
             limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
-            handler: TrekMcp { store, clock, events, world },
+            handler: TrekMcp { store, clock, events, world, pause: pause::AiPause::default() },
             oauth,
             owner,
             session_manager,
@@ -129,6 +132,21 @@ impl McpState {
         }
     }
 
+    /// "Pause AI access" (the owner's API, the tray and the CLI's file change all end here).
+    pub fn pause(&self) -> &pause::AiPause {
+        &self.handler.pause
+    }
+
+    /// Loads the pause setting at start.
+    pub async fn load_pause(&self) -> Result<pause::PauseSetting, StoreError> {
+        self.handler.pause.load(&self.handler.store, &self.handler.events).await
+    }
+
+    /// Stores and applies the owner's pause choice; sessions stay open.
+    pub async fn set_pause(&self, setting: pause::PauseSetting) -> Result<(), StoreError> {
+        self.handler.pause.set(&self.handler.store, &self.handler.events, setting).await
+    }
+
     pub fn is_enabled(&self) -> bool {
         self.enabled.load(Ordering::SeqCst)
     }
@@ -146,6 +164,30 @@ impl McpState {
             tracing::info!(ended, "MCP switched off; sessions ended");
         }
         Ok(())
+    }
+
+    /// Picks up `trek pause` / `trek resume`, which write the setting into the shared file from
+    /// another process: when SQLite's `data_version` moved, the setting is read again.
+    pub fn spawn_pause_sync(&self) {
+        let (handler, cancel) = (self.handler.clone(), self.cancel.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(PAUSE_SYNC_INTERVAL);
+            let mut seen = handler.store.data_version().ok();
+            loop {
+                tokio::select! {
+                    () = cancel.cancelled() => break,
+                    _ = tick.tick() => {
+                        let now = handler.store.data_version().ok();
+                        if now != seen {
+                            seen = now;
+                            if let Err(error) = handler.pause.load(&handler.store, &handler.events).await {
+                                tracing::warn!(%error, "could not read the AI access pause");
+                            }
+                        }
+                    }
+                }
+            }
+        });
     }
 
     /// Ends sessions when their credential is revoked or the add-ons change (in this process:

@@ -15,6 +15,7 @@ use rmcp::service::{RequestContext, RoleServer};
 use rmcp::{ErrorData, ServerHandler};
 use serde_json::Value;
 
+use super::pause::{AiPause, Paused};
 use super::resources::{self, RESOURCES};
 use crate::auth::oauth::{AccessContext, TokenKind};
 use crate::clock::SharedClock;
@@ -40,6 +41,20 @@ pub struct TrekMcp {
     pub events: EventBus,
     /// Outside-world providers for `Kind::Outbound` tools.
     pub world: crate::providers::world::World,
+    pub pause: AiPause,
+}
+
+/// Why the service could not run an operation for an assistant.
+enum RunError {
+    /// The owner paused AI access.
+    Paused(Paused),
+    Op(OpError),
+}
+
+impl From<OpError> for RunError {
+    fn from(e: OpError) -> Self {
+        Self::Op(e)
+    }
 }
 
 /// The caller, as the bearer middleware established it.
@@ -108,8 +123,11 @@ impl TrekMcp {
         )
     }
 
-    /// Runs an operation for the caller and publishes what it changed.
-    async fn run(&self, access: &AccessContext, name: &str, args: Value) -> Result<Value, OpError> {
+    /// Runs an operation for the caller and publishes what it changed. The one place the
+    /// owner's pause is checked for tools, resources and prompts (not per tool).
+    async fn run(&self, access: &AccessContext, name: &str, args: Value) -> Result<Value, RunError> {
+        let kind = registry().get(name).ok_or_else(|| OpError::Unknown(name.to_owned()))?.meta.kind;
+        self.pause.check(kind).map_err(RunError::Paused)?;
         let actor = Actor { user: access.user };
         let now = self.clock.now();
         let (value, changes) = registry()
@@ -222,18 +240,19 @@ impl ServerHandler for TrekMcp {
                 }
                 result
             }
+            Err(RunError::Paused(p)) => error_result(p.to_string(), &access),
             // A full disk is the user's to fix: say so (the write was rolled back).
-            Err(
+            Err(RunError::Op(
                 e @ OpError::Domain(crate::domain::DomainError::Store(crate::store::StoreError::DiskFull)),
-            ) => error_result(e.to_string(), &access),
-            Err(OpError::Domain(crate::domain::DomainError::Store(e))) => {
+            )) => error_result(e.to_string(), &access),
+            Err(RunError::Op(OpError::Domain(crate::domain::DomainError::Store(e)))) => {
                 tracing::error!(tool = %name, error = %e, "tool failed on storage");
                 error_result(
                     "Trek could not complete this because of an internal storage error.".into(),
                     &access,
                 )
             }
-            Err(e) => error_result(e.to_string(), &access),
+            Err(RunError::Op(e)) => error_result(e.to_string(), &access),
         };
         Ok(result.into())
     }
@@ -289,13 +308,15 @@ impl ServerHandler for TrekMcp {
         let (def, args) = resources::resolve(&uri)
             .ok_or_else(|| ErrorData::resource_not_found(format!("no resource {uri}"), None))?;
         let value = self.run(&access, def.op, args).await.map_err(|e| match e {
-            OpError::Domain(crate::domain::DomainError::NotFound { .. }) | OpError::AddonDisabled(_) => {
-                ErrorData::resource_not_found(e.to_string(), None)
-            }
-            OpError::Domain(crate::domain::DomainError::Store(_)) => {
+            RunError::Paused(p) => paused_error(p),
+            RunError::Op(
+                e
+                @ (OpError::Domain(crate::domain::DomainError::NotFound { .. }) | OpError::AddonDisabled(_)),
+            ) => ErrorData::resource_not_found(e.to_string(), None),
+            RunError::Op(OpError::Domain(crate::domain::DomainError::Store(_))) => {
                 ErrorData::internal_error("storage error", None)
             }
-            other => ErrorData::invalid_params(other.to_string(), None),
+            RunError::Op(other) => ErrorData::invalid_params(other.to_string(), None),
         })?;
         let text = serde_json::to_string_pretty(&value).unwrap_or_default();
         Ok(ReadResourceResult::new(vec![
@@ -337,6 +358,8 @@ impl ServerHandler for TrekMcp {
     ) -> Result<GetPromptResponse, ErrorData> {
         let access = access(&context)?;
         let addons = self.addons().await?;
+        // Prompts without a trip render no data, but follow the same rule as reads.
+        self.pause.check(Kind::Read).map_err(paused_error)?;
         let def = super::prompts::PROMPTS
             .iter()
             .find(|p| p.name == request.name && p.offered_to(&access, addons))
@@ -354,7 +377,10 @@ impl ServerHandler for TrekMcp {
                 let summary = self
                     .run(&access, "get_trip_summary", serde_json::json!({ "trip_id": id }))
                     .await
-                    .map_err(|e| ErrorData::invalid_params(e.to_string(), None))?;
+                    .map_err(|e| match e {
+                        RunError::Paused(p) => paused_error(p),
+                        RunError::Op(e) => ErrorData::invalid_params(e.to_string(), None),
+                    })?;
                 Some(summary)
             }
             None => None,
@@ -364,6 +390,12 @@ impl ServerHandler for TrekMcp {
             .with_description(def.description)
             .into())
     }
+}
+
+/// A paused resource read or prompt: a JSON-RPC error (they have no tool-error form) whose
+/// message is the same sentence a tool call gets.
+fn paused_error(p: Paused) -> ErrorData {
+    ErrorData::invalid_request(p.to_string(), None)
 }
 
 fn op_available(op: &str, access: &AccessContext, addons: AddonSet) -> bool {

@@ -6,6 +6,12 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 pub const MCP_ENABLED: &str = "mcp_enabled";
 /// Which add-ons are on: a JSON object of add-on name to bool (`ops::AddonSet`).
 pub const ADDONS: &str = "addons";
+/// "Pause AI access": `{"paused": bool, "allow_reads": bool}` (default: not paused).
+pub const AI_PAUSE: &str = "ai_pause";
+/// Start the desktop app at login (default: off).
+pub const AUTOSTART: &str = "autostart";
+/// The first-run welcome was dismissed (default: not yet).
+pub const WELCOME_DISMISSED: &str = "welcome_dismissed";
 
 pub fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<serde_json::Value>> {
     let raw: Option<String> = conn

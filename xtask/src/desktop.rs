@@ -2,7 +2,10 @@
 //! Xvfb (with a D-Bus session for the tray and single-instance plugin), and checks what a
 //! user would see — `/healthz` answers, the window shows a non-blank UI (screenshot saved at
 //! `target/desktop/window.png`, the CI artifact) — and that SIGTERM stops it cleanly with
-//! no process left behind.
+//! no process left behind. Also (issue 13): `--version` answers without a display; "start at
+//! login" turned on through the owner API writes the XDG autostart entry in the app's (temp)
+//! HOME and turned off removes it; a launch with the login item's `--autostart` serves from
+//! the tray without opening a window.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -21,9 +24,20 @@ const POLL: Duration = Duration::from_millis(250);
 /// A blank or half-painted screen has a handful of colours; a rendered page with text,
 /// anti-aliasing and icons has hundreds.
 const MIN_DISTINCT_COLOURS: u64 = 50;
+/// An empty Xvfb screen (no window) has one or two colours.
+const BLANK_COLOURS: u64 = 4;
+/// How long a launch at login is watched for a window; a normal launch paints in ~1-3 s.
+const TRAY_ONLY_WATCH: Duration = Duration::from_secs(6);
+/// How long the desktop may take to apply a setting change (write/remove the login item).
+const SETTING_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub fn smoke_test(root: &Path) -> Result<()> {
     check(root, false).map(drop)
+}
+
+/// The same checks on the release build (`cargo xtask desktop --release`).
+pub fn smoke_test_release(root: &Path) -> Result<()> {
+    check(root, true).map(drop)
 }
 
 /// The same checks on the release build; returns the idle RSS in MB of the app and of its
@@ -42,14 +56,26 @@ fn check(root: &Path, release: bool) -> Result<(f64, f64)> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(root)
-        .args(["build", "-p", "trek-desktop"])
-        .args(release.then_some("--release"))
+        // `trek` too: its `login-link` gives the test an owner session for the API checks.
+        .args(["build", "-p", "trek-desktop", "-p", "trek"])
+        // Release: the features `tauri build` uses, so the binary is the shipped one and
+        // `cargo xtask bundle`'s artifacts are reused.
+        .args(if release { &["--release", "--features", "tauri/custom-protocol"][..] } else { &[] })
         .status()?;
     ensure!(status.success(), "cargo build -p trek-desktop failed ({status})");
     println!("desktop: built in {:.1} s", started.elapsed().as_secs_f64());
     let binary = target
         .join(if release { "release" } else { "debug" })
         .join(format!("trek-desktop{}", std::env::consts::EXE_SUFFIX));
+
+    let trek_cli = binary.with_file_name(format!("trek{}", std::env::consts::EXE_SUFFIX));
+    let version = Command::new(&binary).arg("--version").env_remove("DISPLAY").output()?;
+    let version = String::from_utf8_lossy(&version.stdout).into_owned();
+    ensure!(
+        version.starts_with("Trek (trek-desktop) ") && version.contains("commit "),
+        "trek-desktop --version printed {version:?}"
+    );
+    println!("desktop: --version without a display: {}", version.trim());
 
     let mut guard = Guard::default();
     let data_dir = std::env::temp_dir().join(format!("trek-desktop-smoke-{}", std::process::id()));
@@ -69,6 +95,8 @@ fn check(root: &Path, release: bool) -> Result<(f64, f64)> {
         ("DBUS_SESSION_BUS_ADDRESS", bus),
         ("TREK_DATA_DIR", data_dir.display().to_string()),
         ("TREK_PORT", port.to_string()),
+        // The login item is written under $HOME/.config/autostart: keep it in the temp dir.
+        ("HOME", data_dir.join("home").display().to_string()),
         // Xvfb has no Wayland and no GPU: force X11, and WebKit's software path.
         ("GDK_BACKEND", "x11".into()),
         ("WEBKIT_DISABLE_DMABUF_RENDERER", "1".into()),
@@ -145,6 +173,8 @@ fn check(root: &Path, release: bool) -> Result<(f64, f64)> {
         None => println!("desktop: RSS unavailable (no /proc)"),
     }
 
+    check_autostart_entry(&trek_cli, &data_dir, port, &binary).map_err(|e| fail(format!("{e:#}")))?;
+
     // A second launch hands over to the running instance (single-instance plugin) and exits
     // 0 without touching the port; the first keeps serving.
     let started = Instant::now();
@@ -211,7 +241,151 @@ fn check(root: &Path, release: bool) -> Result<(f64, f64)> {
         std::thread::sleep(Duration::from_millis(100));
     }
     println!("desktop: no trek-desktop or WebKit process left");
+
+    check_tray_only_launch(&binary, &app_env, &display, &out, &mut guard)?;
     Ok(rss_mb)
+}
+
+/// The login item's entry follows the setting: off by default (no file), on through the
+/// owner API → `$HOME/.config/autostart/Trek.desktop` starting this binary with
+/// `--autostart`, off → removed.
+fn check_autostart_entry(trek_cli: &Path, data_dir: &Path, port: u16, binary: &Path) -> Result<()> {
+    let entry = data_dir.join("home/.config/autostart/Trek.desktop");
+    ensure!(!entry.exists(), "an autostart entry exists before the owner asked for one");
+    let cookie = owner_cookie(trek_cli, data_dir, port)?;
+    let (status, body) =
+        http(port, "PUT", "/api/settings/autostart", Some(&cookie), Some(r#"{"enabled":true}"#))?;
+    ensure!(status == 200, "turning autostart on answered {status}: {body}");
+    ensure!(
+        body.contains(r#""available":true"#),
+        "the desktop's server says autostart is unavailable: {body}"
+    );
+    wait_until(|| entry.exists(), "the autostart entry was not written")?;
+    let text = std::fs::read_to_string(&entry)?;
+    let exec = format!("Exec={} --autostart", binary.display());
+    ensure!(text.lines().any(|l| l.trim() == exec), "the autostart entry lacks {exec:?}:\n{text}");
+    println!("desktop: autostart on → {} ({exec})", entry.display());
+    let (status, body) =
+        http(port, "PUT", "/api/settings/autostart", Some(&cookie), Some(r#"{"enabled":false}"#))?;
+    ensure!(status == 200, "turning autostart off answered {status}: {body}");
+    wait_until(|| !entry.exists(), "the autostart entry was not removed")?;
+    println!("desktop: autostart off → entry removed");
+    Ok(())
+}
+
+/// Started as the login item starts it: the server answers, and no window appears (the
+/// screen stays blank for longer than a normal launch takes to paint its window).
+fn check_tray_only_launch(
+    binary: &Path,
+    app_env: &[(&str, String)],
+    display: &str,
+    out: &Path,
+    guard: &mut Guard,
+) -> Result<()> {
+    let port = free_port()?;
+    let log = std::fs::File::create(out.join("app-autostart.log"))?;
+    let app = Command::new(binary)
+        .arg("--autostart")
+        .envs(app_env.iter().map(|(k, v)| (k, v)))
+        .env("TREK_PORT", port.to_string())
+        .env_remove("WAYLAND_DISPLAY")
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .spawn()?;
+    let pid = app.id();
+    guard.app = Some(app);
+    let started = Instant::now();
+    while healthz_status(port).ok() != Some(200) {
+        ensure!(guard.app_exited()?.is_none(), "trek-desktop --autostart exited before serving");
+        ensure!(started.elapsed() < HEALTHZ_TIMEOUT, "trek-desktop --autostart did not serve /healthz");
+        std::thread::sleep(POLL);
+    }
+    let shot = out.join("autostart.png");
+    let watch = Instant::now();
+    while watch.elapsed() < TRAY_ONLY_WATCH {
+        let colours = screenshot(display, &shot)?;
+        ensure!(
+            colours <= BLANK_COLOURS,
+            "a window appeared after a launch at login ({colours} colours on screen; see {})",
+            shot.display()
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    println!("desktop: --autostart serves /healthz and shows no window ({TRAY_ONLY_WATCH:?} watched)");
+    Command::new("kill").args(["-TERM", &pid.to_string()]).status()?;
+    let started = Instant::now();
+    while guard.app_exited()?.is_none() {
+        ensure!(started.elapsed() < EXIT_TIMEOUT, "trek-desktop --autostart did not exit on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}
+
+/// An owner session cookie from `trek login-link` (the same data dir) and the launch URL.
+fn owner_cookie(trek_cli: &Path, data_dir: &Path, port: u16) -> Result<String> {
+    let out = Command::new(trek_cli)
+        .arg("login-link")
+        .env("TREK_DATA_DIR", data_dir)
+        .env("TREK_PORT", port.to_string())
+        .output()
+        .with_context(|| format!("running {} login-link", trek_cli.display()))?;
+    ensure!(out.status.success(), "trek login-link failed: {}", String::from_utf8_lossy(&out.stderr));
+    let link = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let path = link.split_once(&format!("127.0.0.1:{port}")).map(|(_, p)| p.to_owned());
+    let path = path.with_context(|| format!("login link {link:?} is not on port {port}"))?;
+    let head = http_head(port, "GET", &path, None, None)?;
+    head.lines()
+        .filter_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+        .find_map(|c| c.split(';').next().filter(|kv| kv.starts_with("trek_session=")).map(str::to_owned))
+        .with_context(|| format!("the launch link set no trek_session cookie:\n{head}"))
+}
+
+/// One HTTP/1.1 request to the app on loopback (xtask stays free of an HTTP client): the
+/// status and the body.
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    body: Option<&str>,
+) -> Result<(u16, String)> {
+    let response = http_head(port, method, path, cookie, body)?;
+    let status = response.split_whitespace().nth(1).and_then(|c| c.parse().ok()).context("no status")?;
+    let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_owned();
+    Ok((status, body))
+}
+
+/// The whole response (head and body) as text.
+fn http_head(
+    port: u16,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    body: Option<&str>,
+) -> Result<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let body = body.unwrap_or("");
+    let cookie = cookie.map(|c| format!("Cookie: {c}\r\n")).unwrap_or_default();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{cookie}Content-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response)?;
+    Ok(String::from_utf8_lossy(&response).into_owned())
+}
+
+fn wait_until(mut done: impl FnMut() -> bool, what: &str) -> Result<()> {
+    let started = Instant::now();
+    while !done() {
+        ensure!(started.elapsed() < SETTING_TIMEOUT, "{what} within {SETTING_TIMEOUT:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
 }
 
 /// Kills what the test started, in reverse order, even when a check failed.

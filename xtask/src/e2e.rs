@@ -12,6 +12,9 @@
 //!   screenshots of every page in light and dark in `target/e2e/screens/`.
 //! - `ui_connections`: the Connections page (preset client secret shown once, machine client,
 //!   revoke and the client's next call refused).
+//! - `ui_first_run`: the first-run welcome (shown once, then never), Pause AI access on the
+//!   Connections page (live), the build in About and the desktop-only autostart note.
+//!   Screenshot in `target/e2e/welcome.png`.
 //! - `ts_sdk`: the official MCP TypeScript SDK client (OAuth + tools).
 //! - `mcp_remote`: mcp-remote over stdio; its "browser" is headless Chromium, and the owner
 //!   approves the consent card in the real UI in a second Chromium context.
@@ -76,6 +79,11 @@ pub const SUITES: &[Suite] = &[
     },
     // Settings → Public access with the cloudflared stand-in (issue 8).
     Suite { name: "ui_public", title: "UI public access in headless Chromium", scripts: &["ui_public.mjs"] },
+    Suite {
+        name: "ui_first_run",
+        title: "UI first run, pause AI access and app settings in headless Chromium",
+        scripts: &["ui_first_run.mjs"],
+    },
     Suite { name: "ts_sdk", title: "official TypeScript SDK client", scripts: &["ts_sdk.mjs"] },
     Suite { name: "mcp_remote", title: "mcp-remote over stdio", scripts: &["mcp_remote.mjs"] },
     Suite { name: "conformance", title: "MCP conformance suite", scripts: &["conformance.mjs"] },
@@ -281,7 +289,7 @@ fn check_tools() -> Result<()> {
 }
 
 /// `npm ci` when `node_modules` is missing or older than `package-lock.json`.
-fn install_node_modules(e2e: &Path) -> Result<()> {
+pub(crate) fn install_node_modules(e2e: &Path) -> Result<()> {
     let lock = e2e.join("package-lock.json");
     let installed = e2e.join("node_modules").join(".package-lock.json");
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();

@@ -17,6 +17,12 @@ const PNGS: &[(&str, u32)] = &[
     ("tray.png", 64),
 ];
 
+/// The paused tray icon and its edge (the tray's).
+const TRAY_PAUSED: &str = "tray-paused.png";
+const TRAY_EDGE: u32 = 64;
+/// The pause badge's colour: amber, readable on light and dark panels.
+const BADGE_RGB: (u8, u8, u8) = (0xd9, 0x77, 0x06);
+
 /// Sizes packed into `icon.ico` (Windows shows 16-48 in lists, 256 in large views).
 const ICO_SIZES: &[u32] = &[16, 24, 32, 48, 64, 256];
 
@@ -41,6 +47,13 @@ pub fn generate(root: &Path) -> Result<()> {
         let image = ico::IconImage::from_rgba_data(edge, edge, straight_rgba(&render(&tree, edge)?));
         ico.add_entry(ico::IconDirEntry::encode(&image).context("encoding an ICO entry")?);
     }
+    // The tray while AI access is paused: the same icon with a pause badge.
+    let path = dir.join(TRAY_PAUSED);
+    paused_badge(render(&tree, TRAY_EDGE)?)?
+        .save_png(&path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    println!("icons: {TRAY_PAUSED} ({TRAY_EDGE}x{TRAY_EDGE})");
+
     write_with(&dir.join("icon.ico"), |file| ico.write(file))?;
     println!("icons: icon.ico ({ICO_SIZES:?})");
 
@@ -65,6 +78,25 @@ fn render(tree: &usvg::Tree, edge: u32) -> Result<Pixmap> {
     let mut pixmap = Pixmap::new(edge, edge).context("allocating a pixmap")?;
     let scale = edge as f32 / size.width().max(size.height());
     resvg::render(tree, Transform::from_scale(scale, scale), &mut pixmap.as_mut());
+    Ok(pixmap)
+}
+
+/// Draws a pause badge (an amber disc with two white bars) over the lower-right quarter, so
+/// the paused state reads at tray size without colour alone.
+fn paused_badge(mut pixmap: Pixmap) -> Result<Pixmap> {
+    use resvg::tiny_skia::{FillRule, Paint, PathBuilder, Rect};
+    let edge = pixmap.width() as f32;
+    let (cx, cy, r) = (edge * 0.72, edge * 0.72, edge * 0.28);
+    let mut paint = Paint { anti_alias: true, ..Paint::default() };
+    paint.set_color_rgba8(BADGE_RGB.0, BADGE_RGB.1, BADGE_RGB.2, 255);
+    let disc = PathBuilder::from_circle(cx, cy, r).context("badge circle")?;
+    pixmap.fill_path(&disc, &paint, FillRule::Winding, Transform::identity(), None);
+    paint.set_color_rgba8(255, 255, 255, 255);
+    let (w, h) = (r * 0.28, r * 0.95);
+    for x in [cx - r * 0.42, cx + r * 0.14] {
+        let bar = Rect::from_xywh(x, cy - h / 2.0, w, h).context("badge bar")?;
+        pixmap.fill_rect(bar, &paint, Transform::identity(), None);
+    }
     Ok(pixmap)
 }
 

@@ -4,9 +4,11 @@
 //! - `test`  install what the tests need and run every suite (what `.ci/run` calls)
 //! - `e2e NAME` one end-to-end suite alone (see `e2e::SUITES`)
 //! - `fuzz [SECONDS]` every fuzz target for SECONDS each (default 60)
+//! - `bundle` the release desktop app and its `.deb` (Tauri's bundler), checked and measured
 //! - `icons` regenerate `icons/` from `icons/icon.svg`
 
 mod bench;
+mod bundle;
 mod desktop;
 mod e2e;
 mod fuzz;
@@ -34,11 +36,15 @@ fn main() -> std::process::ExitCode {
             Some(Err(_)) => Err(anyhow::anyhow!("usage: cargo xtask fuzz [SECONDS per target]")),
         },
         Some("e2e") => e2e::run_one(&root, args.get(1).map(String::as_str)),
+        Some("desktop") if args.get(1).is_some_and(|a| a == "--release") => {
+            desktop::smoke_test_release(&root)
+        }
         Some("desktop") => desktop::smoke_test(&root),
+        Some("bundle") => bundle::run(&root),
         Some("tidy") => tidy::check(&root),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run [-- trek serve args]|test|e2e NAME|fuzz [SECONDS]|bench [--check] [--ci] [--desktop]|desktop|icons|tidy>"
+                "usage: cargo xtask <run [-- trek serve args]|test|e2e NAME|fuzz [SECONDS]|bench [--check] [--ci] [--desktop]|desktop [--release]|bundle|icons|tidy>"
             );
             return std::process::ExitCode::from(2);
         }
@@ -90,6 +96,7 @@ fn test(root: &Path) -> Result<()> {
     }
     step("fuzzing (short)", || fuzz::run(root, fuzz::CI_SECONDS))?;
     step("desktop window under Xvfb", || desktop::smoke_test(root))?;
+    step("desktop installer (.deb): build, inspect, unpack, --version", || bundle::run(root))?;
     println!("xtask: all suites passed in {:.0?}", started.elapsed());
     Ok(())
 }
