@@ -24,8 +24,13 @@ const GONE: &str = "This share link does not exist or was revoked.";
 /// Loads what the token shows; `None` when there is nothing to show.
 async fn load(state: &AppState, token: String) -> Result<Option<SharedTrip>, ApiError> {
     let now = state.clock.now();
-    match state.store.read(move |conn| shared_trip(conn, &token, now)).await {
-        Ok(trip) => Ok(Some(trip)),
+    found(state.store.read(move |conn| shared_trip(conn, &token, now)).await)
+}
+
+/// A share lookup's result: `None` for a token that shows nothing (malformed, unknown, revoked).
+pub(super) fn found<T>(result: Result<T, DomainError>) -> Result<Option<T>, ApiError> {
+    match result {
+        Ok(shared) => Ok(Some(shared)),
         Err(DomainError::NotFound { .. }) => Ok(None),
         Err(other) => Err(ApiError::internal(&other)),
     }
@@ -34,8 +39,17 @@ async fn load(state: &AppState, token: String) -> Result<Option<SharedTrip>, Api
 /// The page itself holds no data: `share.js` fetches the JSON. Checking the token first still
 /// lets a revoked link answer 404 instead of an empty page.
 async fn page(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let response = match load(&state, token).await {
-        Ok(Some(_)) => ui::page(StatusCode::OK, "share.html"),
+    page_for(load(&state, token).await, "share.html")
+}
+
+async fn json(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    json_for(load(&state, token).await)
+}
+
+/// The read-only page `html` when the token shows something, else a plain 404.
+pub(super) fn page_for<T>(shared: Result<Option<T>, ApiError>, html: &str) -> Response {
+    let response = match shared {
+        Ok(Some(_)) => ui::page(StatusCode::OK, html),
         Ok(None) => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], GONE)
             .into_response(),
         Err(e) => e.into_response(),
@@ -43,9 +57,10 @@ async fn page(State(state): State<AppState>, Path(token): Path<String>) -> Respo
     private(response)
 }
 
-async fn json(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let response = match load(&state, token).await {
-        Ok(Some(trip)) => Json(trip).into_response(),
+/// What the token shows as JSON, else a 404 `not_found`.
+pub(super) fn json_for<T: serde::Serialize>(shared: Result<Option<T>, ApiError>) -> Response {
+    let response = match shared {
+        Ok(Some(shared)) => Json(shared).into_response(),
         Ok(None) => ApiError::new(StatusCode::NOT_FOUND, "not_found", GONE).into_response(),
         Err(e) => e.into_response(),
     };
