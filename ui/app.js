@@ -5,7 +5,7 @@
 
 import { api, onSignedOut, SignedOut } from './api.js';
 import { copyText } from './dom.js';
-import { t, localize } from './i18n.js';
+import { t, localize } from './public/i18n.js';
 import { op } from './ops.js';
 import * as router from './router.js';
 import * as live from './live.js';

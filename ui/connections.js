@@ -4,7 +4,7 @@
 import { api, describeError, SignedOut } from './api.js';
 import { h, timeEl, confirmButton, secretBox } from './dom.js';
 import { scopeRisk, riskTag } from './consents.js';
-import { t } from './i18n.js';
+import { t } from './public/i18n.js';
 import { startConnect } from './connect.js';
 import { startPause } from './pause.js';
 

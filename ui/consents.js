@@ -4,7 +4,7 @@
 
 import { api, describeError, SignedOut } from './api.js';
 import { h, formatCountdown } from './dom.js';
-import { t, tn } from './i18n.js';
+import { t, tn } from './public/i18n.js';
 
 const POLL_MS = 1000;
 const MAX_BACKOFF_MS = 10000;

@@ -1,7 +1,7 @@
 // Small DOM helpers: an element builder (text only, never HTML strings), time formatting,
 // copy-to-clipboard with a fallback, and a two-step confirmation for destructive buttons.
 
-import { t } from './i18n.js';
+import { t } from './public/i18n.js';
 
 /**
  * `h('button', { class: 'secondary', type: 'button', onclick: fn }, 'Text', child)`.

@@ -1,5 +1,5 @@
 // Fills the `data-i18n` strings of a static page that has no script of its own (link-invalid.html).
 
-import { localize } from './i18n.js';
+import { localize } from './public/i18n.js';
 
 localize();

@@ -1,6 +1,6 @@
 // Password login for a headless Trek.
 
-import { t, localize } from './i18n.js';
+import { t, localize } from './public/i18n.js';
 
 localize();
 

@@ -6,7 +6,7 @@
 import { api, describeError, SignedOut } from './api.js';
 import { h } from './dom.js';
 import { subscribe } from './live.js';
-import { t } from './i18n.js';
+import { t } from './public/i18n.js';
 
 const PATH = '/api/settings/ai-access';
 let setting = { paused: false, allow_reads: false };

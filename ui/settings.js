@@ -7,7 +7,7 @@
 import { api, ApiError, describeError, SignedOut } from './api.js';
 import { h, copyText, confirmButton, formatDate } from './dom.js';
 import { showFormError, clearFormErrors } from './ops.js';
-import { t } from './i18n.js';
+import { t } from './public/i18n.js';
 import * as publicAccess from './settings_public.js';
 import { addonsCard, loadAddons } from './settings_addons.js';
 import { showAppSettings } from './settings_app.js';

@@ -4,7 +4,7 @@
 
 import { api, describeError, SignedOut } from './api.js';
 import { h } from './dom.js';
-import { t, tn } from './i18n.js';
+import { t, tn } from './public/i18n.js';
 
 /** The card; `loadAddons()` fills it. */
 export function addonsCard() {

@@ -4,7 +4,7 @@
 
 import { api, describeError, SignedOut } from './api.js';
 import { h } from './dom.js';
-import { t } from './i18n.js';
+import { t } from './public/i18n.js';
 
 const PATH = '/api/settings/autostart';
 let built = false;

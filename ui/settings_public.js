@@ -6,7 +6,7 @@
 import { api, describeError, SignedOut } from './api.js';
 import { h, copyText } from './dom.js';
 import { showFormError, clearFormErrors } from './ops.js';
-import { t } from './i18n.js';
+import { t } from './public/i18n.js';
 
 /** How often the status is refreshed while the tunnel is starting or about to retry. */
 const POLL_MS = 1000;

@@ -4,7 +4,7 @@
 
 import { h } from './dom.js';
 import { formatDay, formatRange } from './dates.js';
-import { t, localize } from './i18n.js';
+import { t, localize } from './public/i18n.js';
 
 const token = location.pathname.split('/').filter(Boolean).pop() ?? '';
 

@@ -14,7 +14,7 @@ import { formatRange } from './dates.js';
 import { navigate } from './router.js';
 import { subscribe, debounce } from './live.js';
 import { setTitleBase } from './consents.js';
-import { t, tn } from './i18n.js';
+import { t, tn } from './public/i18n.js';
 import { initials } from './sections/kit.js';
 import itinerary from './sections/itinerary.js';
 import bookings from './sections/bookings.js';

@@ -7,7 +7,7 @@ import { op, showFormError, clearFormErrors, formValues } from './ops.js';
 import { formatRange, isPast, daysUntil, formatUntil } from './dates.js';
 import { navigate, tripHref } from './router.js';
 import { subscribe, debounce } from './live.js';
-import { t, tn } from './i18n.js';
+import { t, tn } from './public/i18n.js';
 
 const root = () => document.getElementById('view-trips');
 

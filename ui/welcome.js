@@ -6,7 +6,7 @@
 import { api, SignedOut } from './api.js';
 import { h } from './dom.js';
 import { subscribe } from './live.js';
-import { t } from './i18n.js';
+import { t } from './public/i18n.js';
 
 const PATH = '/api/settings/welcome';
 let card = null;

@@ -125,6 +125,9 @@ async function main() {
       const id = new URL(userPage.url()).searchParams.get('id');
       assert(userPage.url().startsWith(`${base}/oauth/consent/wait?`) && id, `expected the waiting page, got ${userPage.url()}`);
       await userPage.locator('#request-id', { hasText: id }).waitFor();
+      // Its text comes from the UI's string table, served under /ui/public/ like the page.
+      await userPage.getByRole('heading', { name: 'Approve this connection in Trek' }).waitFor();
+      equal(JSON.stringify(await userPage.evaluate(() => [...window.__trekMissingStrings])), '[]', 'missing strings');
       return id;
     });
 

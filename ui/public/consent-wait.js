@@ -1,9 +1,13 @@
 // Waiting page of an authorization request: asks the server how the owner decided and follows
 // the redirect back to the assistant. Only this browser (its consent cookie) gets the answer.
 
+import { t, localize } from './i18n.js';
+
+localize();
+
 const id = new URLSearchParams(location.search).get('id') ?? '';
 const $ = (name) => document.getElementById(name);
-$('request-id').textContent = id || '(missing)';
+$('request-id').textContent = id || t('wait.missingId');
 
 function finish(title, text) {
   $('wait-title').textContent = title;
@@ -16,22 +20,22 @@ async function poll() {
   try {
     response = await fetch(`/oauth/consent/status?id=${encodeURIComponent(id)}`, { credentials: 'same-origin' });
   } catch {
-    $('wait-status').textContent = 'Trek is not reachable; retrying…';
+    $('wait-status').textContent = t('wait.unreachable');
     return setTimeout(poll, 3000);
   }
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
-    return finish('This request cannot continue', body.error_description ?? `HTTP ${response.status}`);
+    return finish(t('wait.cannotContinue'), body.error_description ?? t('wait.http', { status: response.status }));
   }
   if (body.status === 'pending') {
-    $('client-name').textContent = body.client_name || 'An assistant';
+    $('client-name').textContent = body.client_name || t('wait.anAssistant');
     return setTimeout(poll, 1000);
   }
   if (body.status === 'redirect') {
-    $('wait-status').textContent = 'Decided — returning to your assistant…';
+    $('wait-status').textContent = t('wait.decided');
     return location.replace(body.location);
   }
-  finish('This request has expired', 'Start the connection again from your assistant.');
+  finish(t('wait.expired'), t('wait.expiredHint'));
 }
 
 poll();

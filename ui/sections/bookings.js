@@ -4,7 +4,7 @@
 import { h } from '../dom.js';
 import { op } from '../ops.js';
 import { formatDay } from '../dates.js';
-import { t, tn } from '../i18n.js';
+import { t, tn } from '../public/i18n.js';
 import { editorForm, newPanel, rowError, editButton, deleteButton, emptyState, subhead, dayOptions, money, fill } from './kit.js';
 
 const TYPES = ['flight', 'hotel', 'restaurant', 'train', 'car', 'cruise', 'event', 'tour', 'activity', 'other'];

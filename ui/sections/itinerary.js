@@ -5,7 +5,7 @@
 import { h, confirmButton } from '../dom.js';
 import { op, formValues } from '../ops.js';
 import { formatDay } from '../dates.js';
-import { t, tn } from '../i18n.js';
+import { t, tn } from '../public/i18n.js';
 import { editorForm, editButton, catIcon, dayName as dayLabel } from './kit.js';
 
 /** The shell's context while rendering (set by `render`). */

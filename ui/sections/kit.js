@@ -9,7 +9,7 @@
 // `act({ button, errorEl, form, focus, close }, action)` and `op(name, input)`.
 
 import { h, confirmButton } from '../dom.js';
-import { t } from '../i18n.js';
+import { t } from '../public/i18n.js';
 
 let seq = 0;
 

@@ -3,7 +3,7 @@
 // only its markers are redrawn on live changes, so panning and zoom survive.
 
 import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { t } from '../public/i18n.js';
 import { emptyState } from './kit.js';
 
 let leaflet = null;

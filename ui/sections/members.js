@@ -3,7 +3,7 @@
 
 import { h } from '../dom.js';
 import { op } from '../ops.js';
-import { t } from '../i18n.js';
+import { t } from '../public/i18n.js';
 import { newPanel, rowError, emptyState, initials, fill } from './kit.js';
 
 export default {

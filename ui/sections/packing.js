@@ -3,7 +3,7 @@
 
 import { h } from '../dom.js';
 import { op } from '../ops.js';
-import { t, tn } from '../i18n.js';
+import { t, tn } from '../public/i18n.js';
 import { editorForm, newPanel, rowError, editButton, deleteButton, emptyState, subhead, fill } from './kit.js';
 
 export default {

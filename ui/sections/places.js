@@ -6,7 +6,7 @@ import { SignedOut, describeError } from '../api.js';
 import { h, confirmButton } from '../dom.js';
 import { op, showFormError, clearFormErrors, formValues } from '../ops.js';
 import { formatDay } from '../dates.js';
-import { t, tn } from '../i18n.js';
+import { t, tn } from '../public/i18n.js';
 import { DRAG_PLACE } from './itinerary.js';
 import { catIcon, dayName as dayLabel, editButton, editorForm, field } from './kit.js';
 

@@ -4,7 +4,7 @@
 import { h } from '../dom.js';
 import { op } from '../ops.js';
 import { formatDay } from '../dates.js';
-import { t } from '../i18n.js';
+import { t } from '../public/i18n.js';
 import { editorForm, newPanel, rowError, editButton, deleteButton, emptyState, memberOptions, fill } from './kit.js';
 import { progress } from './packing.js';
 

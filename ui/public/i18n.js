@@ -1,6 +1,8 @@
-// Every string the UI shows, in one table per language (English is complete). Static pages
-// name their strings with `data-i18n` attributes that `localize()` fills. `t('key', { name })`
-// fills `{name}`; `tn('key', n)` picks `key.one` / `key.other` and fills `{n}`. A missing key shows the key itself, is recorded in
+// Every string the UI shows, in one table per language (English is complete). It lives in
+// `ui/public/` because the consent waiting page, the one page the public host serves, uses it
+// too (it holds only interface text). Static pages name their strings with `data-i18n`
+// attributes that `localize()` fills. `t('key', { name })` fills `{name}`; `tn('key', n)` picks
+// `key.one` / `key.other` and fills `{n}`. A missing key shows the key itself, is recorded in
 // `missingStrings` and logged as a console error (the browser tests check both stay empty).
 
 const en = {
@@ -555,6 +557,21 @@ const en = {
   'login.password': 'Owner password',
   'login.submit': 'Log in',
   'login.failed': 'Login failed (HTTP {status})',
+  'wait.pageTitle': 'Waiting for approval · Trek',
+  'wait.title': 'Approve this connection in Trek',
+  'wait.anAssistant': 'An assistant',
+  'wait.asks': ' asks to connect to your trips. Switch to the Trek window (or run ',
+  'wait.asksEnd': ') and approve or deny it.',
+  'wait.code': 'Request code: ',
+  'wait.codeCheck': ' — check that the Trek window shows the same code.',
+  'wait.waiting': 'Waiting…',
+  'wait.missingId': '(missing)',
+  'wait.unreachable': 'Trek is not reachable; retrying…',
+  'wait.cannotContinue': 'This request cannot continue',
+  'wait.http': 'HTTP {status}',
+  'wait.decided': 'Decided — returning to your assistant…',
+  'wait.expired': 'This request has expired',
+  'wait.expiredHint': 'Start the connection again from your assistant.',
   'linkInvalid.pageTitle': 'Link expired · Trek',
   'linkInvalid.title': 'This login link no longer works',
   'linkInvalid.before': 'Login links work once and only for two minutes. Open Trek\u2019s window, or run ',
