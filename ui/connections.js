@@ -1,5 +1,5 @@
-// "Connected": live OAuth sessions, clients (delete, rotate secret, create), and the
-// deprecated static tokens. Secrets the server returns are shown once, then forgotten.
+// "Connected": live OAuth sessions, clients (delete, rotate secret, create), the deprecated
+// static tokens, and the auth activity log. Secrets the server returns are shown once, then forgotten.
 
 import { api, describeError, SignedOut } from './api.js';
 import { h, timeEl, confirmButton, secretBox } from './dom.js';
@@ -53,13 +53,14 @@ export function refresh() {
 
 async function load() {
   try {
-    const [sessions, clients, tokens] = await Promise.all([
-      api('/api/oauth/sessions'), api('/api/oauth/clients'), api('/api/tokens'),
+    const [sessions, clients, tokens, audit] = await Promise.all([
+      api('/api/oauth/sessions'), api('/api/oauth/clients'), api('/api/tokens'), api('/api/oauth/audit'),
     ]);
     clientsById = new Map(clients.map((c) => [c.client_id, c]));
     renderIfChanged('session-list', { sessions, names: clients.map((c) => [c.client_id, c.name]) }, () => renderSessions(sessions));
     renderIfChanged('client-list', clients, () => renderClients(clients));
     renderIfChanged('token-list', tokens, () => renderTokens(tokens));
+    renderIfChanged('audit-list', audit, () => renderAudit(audit));
     $('connections-error').hidden = true;
   } catch (error) {
     if (error instanceof SignedOut) {
@@ -192,6 +193,32 @@ function renderTokens(tokens) {
         confirmButton(t('common.delete'), t('connections.deleteArmed'), () =>
           act(error, () => api(`/api/tokens/${encodeURIComponent(token.id)}`, { method: 'DELETE' })),
         { 'aria-label': t('connections.deleteToken', { name: token.name }) })));
+  }));
+}
+
+/** Events that mean something was refused or may be an attack: shown as warnings. */
+const ALARMING = new Set(['client_auth_failed', 'code_replayed', 'refresh_replayed']);
+/** Audit events with a label in the string table (others show their code). */
+const KNOWN_EVENTS = new Set([
+  'client_auth_failed', 'client_created', 'client_deleted', 'client_registered', 'client_secret_rotated',
+  'code_issued', 'code_replayed', 'consent_requested', 'consent_approved', 'consent_denied', 'issued',
+  'refresh_replayed', 'refreshed', 'revoked', 'static_token_created',
+]);
+/** How many events the list shows (the server keeps and sends the latest 200). */
+const AUDIT_SHOWN = 50;
+
+/** The auth activity log: who connected, refreshed, was refused or revoked, newest first. */
+function renderAudit(events) {
+  const list = $('audit-list');
+  if (events.length === 0) return emptyRow(list, t('connections.noActivity'));
+  list.replaceChildren(...events.slice(0, AUDIT_SHOWN).map((e) => {
+    const client = e.client_id ? clientsById.get(e.client_id)?.name ?? e.client_id : null;
+    const label = KNOWN_EVENTS.has(e.event) ? t(`connections.event.${e.event}`) : e.event;
+    return h('li', { class: 'row-item audit', dataset: { event: e.event } },
+      h('div', { class: 'row-main' },
+        h('span', { class: `tag${ALARMING.has(e.event) ? ' tag-delete' : ''}` }, label),
+        client ? h('strong', {}, client) : null,
+        h('div', { class: 'row-meta muted small' }, timeEl(e.at, { ago: true }), e.detail ? ` · ${e.detail}` : '')));
   }));
 }
 

@@ -185,6 +185,15 @@ try {
     equal(call.status, 401, 'MCP call with the revoked token');
   });
 
+  await step('the activity log shows the revocation, the clients created and the refused wrong secret', async () => {
+    const log = page.locator('#audit-list');
+    await log.locator('li[data-event="revoked"]', { hasText: 'nightly script' }).filter({ hasText: 'Access revoked' }).waitFor();
+    await log.locator('li[data-event="client_created"]', { hasText: 'nightly script' }).waitFor();
+    const refused = log.locator('li[data-event="client_auth_failed"]').first();
+    await refused.filter({ hasText: 'Client authentication failed' }).waitFor();
+    assert(await refused.locator('.tag-delete').count() === 1, 'a refused secret is shown as a warning');
+  });
+
   await step('no script errors and no failed requests', async () => {
     equal(errors.length, 0, `errors: ${errors.join(' | ')}`);
   });
