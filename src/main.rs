@@ -1,17 +1,5 @@
-//! The `trek` binary: parse the command line, run it, map errors to a message and exit code.
+//! The `trek` binary: the command line of `trek::cli`.
 
-use clap::Parser;
-
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    let cli = trek::cli::Cli::parse();
-    trek::init_logging();
-    trek::install_crypto_provider();
-    match trek::cli::run(cli).await {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+fn main() -> std::process::ExitCode {
+    trek::cli::main(std::env::args_os())
 }

@@ -15,15 +15,15 @@ use crate::tray::TRAY_ID;
 /// The menu item, kept to change its label.
 struct PauseItem<R: Runtime>(MenuItem<R>);
 
-/// What the tray shows for a state: (menu label, tooltip, paused icon?).
-pub fn presentation(setting: PauseSetting) -> (&'static str, &'static str, bool) {
+/// What the tray shows for a state: (menu label, the tooltip's part, paused icon?).
+pub fn presentation(setting: PauseSetting) -> (&'static str, Option<&'static str>, bool) {
     match setting {
-        PauseSetting { paused: false, .. } => ("Pause AI access", "Trek", false),
+        PauseSetting { paused: false, .. } => ("Pause AI access", None, false),
         PauseSetting { paused: true, allow_reads: true } => {
-            ("Resume AI access", "Trek — AI access paused (reads allowed)", true)
+            ("Resume AI access", Some("AI access paused (reads allowed)"), true)
         }
         PauseSetting { paused: true, allow_reads: false } => {
-            ("Resume AI access", "Trek — AI access paused", true)
+            ("Resume AI access", Some("AI access paused"), true)
         }
     }
 }
@@ -65,7 +65,7 @@ pub async fn follow<R: Runtime>(app: AppHandle<R>, mcp: McpState, events: EventB
 }
 
 fn show<R: Runtime>(app: &AppHandle<R>, setting: PauseSetting) {
-    let (label, tooltip, paused) = presentation(setting);
+    let (label, _, paused) = presentation(setting);
     if let Some(item) = app.try_state::<PauseItem<R>>()
         && let Err(error) = item.0.set_text(label)
     {
@@ -77,9 +77,10 @@ fn show<R: Runtime>(app: &AppHandle<R>, setting: PauseSetting) {
     } else {
         tauri::include_image!("../icons/tray.png")
     };
-    if let Err(error) = tray.set_icon(Some(icon)).and_then(|()| tray.set_tooltip(Some(tooltip))) {
+    if let Err(error) = tray.set_icon(Some(icon)) {
         eprintln!("trek-desktop: cannot update the tray: {error}");
     }
+    crate::tray::refresh_tooltip(app);
 }
 
 /// The icons embedded above, for tests.
@@ -95,11 +96,11 @@ mod tests {
     #[test]
     fn the_tray_says_what_the_item_will_do_and_shows_the_pause() {
         let on = presentation(PauseSetting { paused: false, allow_reads: true });
-        assert_eq!(on, ("Pause AI access", "Trek", false));
+        assert_eq!(on, ("Pause AI access", None, false));
         let paused = presentation(PauseSetting { paused: true, allow_reads: false });
-        assert_eq!(paused, ("Resume AI access", "Trek — AI access paused", true));
+        assert_eq!(paused, ("Resume AI access", Some("AI access paused"), true));
         let reads = presentation(PauseSetting { paused: true, allow_reads: true });
-        assert!(reads.1.contains("reads allowed") && reads.2);
+        assert!(reads.1.is_some_and(|t| t.contains("reads allowed")) && reads.2);
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! The tray icon and its menu (Open, Copy MCP URL, Go public / Stop public access, Copy public
 //! URL, Pause AI access, Quit): how the app is reached while the window is hidden and the server
-//! keeps serving. The public-access item and the tooltip follow the tunnel's status.
+//! keeps serving. The public-access item follows the tunnel's status; the tooltip shows both the
+//! pause and public access, composed in one place so neither change hides the other.
 
 use tauri::menu::{MenuBuilder, MenuEvent, MenuItem as TauriItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_clipboard_manager::ClipboardExt;
+use trek::mcp::pause::PauseSetting;
 use trek::tunnel::TunnelStatus;
 
 use crate::{Core, window};
@@ -57,20 +59,39 @@ impl MenuItem {
 /// The tray icon's id, for updating its tooltip.
 pub const TRAY_ID: &str = "trek";
 
-/// The public-access item's label and the tooltip for a tunnel status.
-fn public_texts(status: &TunnelStatus) -> (&'static str, String) {
+/// The public-access item's label and the tooltip's part for a tunnel status (none when stopped).
+fn public_texts(status: &TunnelStatus) -> (&'static str, Option<String>) {
     match status {
-        TunnelStatus::Stopped => ("Go public", "Trek".to_owned()),
-        TunnelStatus::Starting { .. } => {
-            ("Stop public access (starting…)", "Trek — going public…".to_owned())
-        }
-        TunnelStatus::Up { mcp_url, .. } => ("Stop public access", format!("Trek — public at {mcp_url}")),
+        TunnelStatus::Stopped => ("Go public", None),
+        TunnelStatus::Starting { .. } => ("Stop public access (starting…)", Some("going public…".to_owned())),
+        TunnelStatus::Up { mcp_url, .. } => ("Stop public access", Some(format!("public at {mcp_url}"))),
         TunnelStatus::Failed { retry_in_ms: Some(_), reason, .. } => {
-            ("Stop public access (retrying…)", format!("Trek — tunnel failed, retrying: {reason}"))
+            ("Stop public access (retrying…)", Some(format!("tunnel failed, retrying: {reason}")))
         }
         TunnelStatus::Failed { retry_in_ms: None, reason, .. } => {
-            ("Go public (last attempt failed)", format!("Trek — tunnel failed: {reason}"))
+            ("Go public (last attempt failed)", Some(format!("tunnel failed: {reason}")))
         }
+    }
+}
+
+/// The tray's tooltip: "Trek", then what differs from the usual — the pause, public access.
+fn tooltip(pause: PauseSetting, tunnel: &TunnelStatus) -> String {
+    let parts: Vec<String> =
+        [crate::ai_pause::presentation(pause).1.map(str::to_owned), public_texts(tunnel).1]
+            .into_iter()
+            .flatten()
+            .collect();
+    if parts.is_empty() { "Trek".to_owned() } else { format!("Trek — {}", parts.join("; ")) }
+}
+
+/// Sets the tooltip from the current pause and tunnel states; called after either changes.
+pub fn refresh_tooltip<R: Runtime>(app: &AppHandle<R>) {
+    let core = app.state::<Core>();
+    let text = tooltip(core.mcp().pause().get(), &core.tunnel().status());
+    if let Some(tray) = app.tray_by_id(TRAY_ID)
+        && let Err(error) = tray.set_tooltip(Some(text))
+    {
+        eprintln!("trek-desktop: cannot update the tray's tooltip: {error}");
     }
 }
 
@@ -118,17 +139,13 @@ async fn follow_tunnel<R: Runtime>(app: AppHandle<R>, public: TauriItem<R>, copy
     let mut status = app.state::<Core>().tunnel().subscribe();
     loop {
         let current = status.borrow_and_update().clone();
-        let (label, tooltip) = public_texts(&current);
         let shown = public
-            .set_text(label)
-            .and_then(|()| copy.set_enabled(matches!(current, TunnelStatus::Up { .. })))
-            .and_then(|()| match app.tray_by_id(TRAY_ID) {
-                Some(tray) => tray.set_tooltip(Some(tooltip)),
-                None => Ok(()),
-            });
+            .set_text(public_texts(&current).0)
+            .and_then(|()| copy.set_enabled(matches!(current, TunnelStatus::Up { .. })));
         if let Err(error) = shown {
             eprintln!("trek-desktop: cannot update the tray: {error}");
         }
+        refresh_tooltip(&app);
         if status.changed().await.is_err() {
             break;
         }
@@ -197,7 +214,25 @@ mod tests {
         let gave_up = TunnelStatus::Failed { reason: "x".into(), attempt: 8, retry_in_ms: None };
         assert!(starts_tunnel(&TunnelStatus::Stopped) && starts_tunnel(&gave_up));
         assert!(!starts_tunnel(&up) && !starts_tunnel(&retrying));
-        assert!(public_texts(&up).1.contains("https://a-b.trycloudflare.com/mcp"));
-        assert_eq!(public_texts(&TunnelStatus::Stopped).0, "Go public");
+        assert!(public_texts(&up).1.is_some_and(|t| t.contains("https://a-b.trycloudflare.com/mcp")));
+        assert_eq!(public_texts(&TunnelStatus::Stopped), ("Go public", None));
+    }
+
+    #[test]
+    fn the_tooltip_shows_the_pause_and_public_access_together() {
+        let running = PauseSetting { paused: false, allow_reads: false };
+        let paused = PauseSetting { paused: true, allow_reads: false };
+        let up = TunnelStatus::Up {
+            url: "https://a-b.trycloudflare.com".into(),
+            mcp_url: "https://a-b.trycloudflare.com/mcp".into(),
+            pid: 1,
+        };
+        assert_eq!(tooltip(running, &TunnelStatus::Stopped), "Trek");
+        assert_eq!(tooltip(paused, &TunnelStatus::Stopped), "Trek — AI access paused");
+        assert_eq!(tooltip(running, &up), "Trek — public at https://a-b.trycloudflare.com/mcp");
+        assert_eq!(
+            tooltip(paused, &up),
+            "Trek — AI access paused; public at https://a-b.trycloudflare.com/mcp"
+        );
     }
 }

@@ -77,6 +77,30 @@ impl Cli {
 }
 
 /// Runs a parsed command line.
+/// The whole `trek` command line, from its arguments (program name first) to an exit code: the
+/// `trek` binary's main, and `trek-desktop --cli` (how the desktop package ships `trek`).
+pub fn main<I, T>(args: I) -> std::process::ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = Cli::parse_from(args);
+    crate::init_logging();
+    crate::install_crypto_provider();
+    let result = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(anyhow::Error::from)
+        .and_then(|runtime| runtime.block_on(run(cli)));
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config()?;
     match cli.command {

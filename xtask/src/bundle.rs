@@ -1,9 +1,14 @@
 //! `cargo xtask bundle`: the release desktop app and its installer through Tauri's bundler (a
 //! `.deb` on Linux), then the installer's checks, which `cargo xtask test` runs too:
 //! `dpkg-deb --info` (name, version, description, the WebKitGTK/GTK/indicator dependencies),
-//! `dpkg-deb --contents` (the binary, the desktop entry, the icons), and the package unpacked
-//! with `dpkg -x` into a temporary root whose binary must answer `--version` with this build.
-//! Prints the build time and the installer and binary sizes.
+//! `dpkg-deb --contents` (the app, the `trek` command, the desktop entry, the icons), and the
+//! package unpacked with `dpkg -x` into a temporary root where both must answer `--version` with
+//! this build.
+//!
+//! The package carries the `trek` command line beside the app (the stdio bridge that Connect
+//! writes into Claude Desktop's config runs `trek bridge`, found next to `trek-desktop`): a
+//! script, `src-tauri/packaging/trek`, running `trek-desktop --cli`. Prints the build time and
+//! the installer and binary sizes.
 //!
 //! Tauri's CLI comes from npm (`tools/bundle/package.json`, prebuilt binaries, pinned to the
 //! `tauri` crate's version in Cargo.lock) instead of compiling `tauri-cli` from crates.io.
@@ -17,6 +22,8 @@ use anyhow::{Context, Result, bail, ensure};
 /// The package and binary names the bundler derives from `tauri.conf.json` and Cargo.toml.
 const PACKAGE: &str = "trek";
 const BINARY: &str = "trek-desktop";
+/// The command line shipped beside it (`trek bridge`, `trek pause`, `trek serve`, …).
+const CLI: &str = "trek";
 /// What the desktop needs at run time: WebKitGTK 4.1, GTK 3, and the Ayatana indicator the
 /// tray loads. Tauri's bundler declares them from what the app links (listing them again in
 /// `bundle.linux.deb.depends` would repeat them in `Depends`); this check keeps it honest.
@@ -24,6 +31,7 @@ const DEPENDS: &[&str] = &["libwebkit2gtk-4.1-0", "libgtk-3-0", "libayatana-appi
 /// Files the package must install (paths without a leading `./`).
 const CONTENTS: &[&str] = &[
     "usr/bin/trek-desktop",
+    "usr/bin/trek",
     "usr/share/applications/Trek.desktop",
     "usr/share/icons/hicolor/32x32/apps/trek-desktop.png",
     "usr/share/icons/hicolor/128x128/apps/trek-desktop.png",
@@ -106,7 +114,10 @@ fn check(root: &Path, deb: &Path) -> Result<()> {
     for wanted in CONTENTS {
         ensure!(paths.contains(wanted), "the package lacks {wanted}; it holds:\n{}", paths.join("\n"));
     }
-    println!("bundle: dpkg-deb --contents: binary, desktop entry and {} icons present", CONTENTS.len() - 2);
+    println!(
+        "bundle: dpkg-deb --contents: the app, the trek command, desktop entry and {} icons present",
+        CONTENTS.len() - 3
+    );
 
     let unpacked = std::env::temp_dir().join(format!("trek-deb-root-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&unpacked);
@@ -132,6 +143,17 @@ fn check_unpacked(deb: &Path, root: &Path) -> Result<()> {
         "--version printed {version:?}, want {want} (commit …, release)"
     );
     println!("bundle: unpacked with dpkg -x; {} --version: {}", binary.display(), version.trim());
+    let cli = root.join("usr/bin").join(CLI);
+    let version = output(Command::new(&cli).arg("--version"))?;
+    let want = format!("{CLI} {}", env!("CARGO_PKG_VERSION"));
+    ensure!(
+        version.starts_with(&want) && version.contains("release"),
+        "{CLI} --version printed {version:?}, want {want} (commit …, release)"
+    );
+    // More than the version: the subcommand Claude Desktop's entry runs is there.
+    let help = output(Command::new(&cli).args(["bridge", "--help"]))?;
+    ensure!(help.contains("Usage: trek bridge"), "trek bridge --help printed {help:?}");
+    println!("bundle: {} --version: {}; `trek bridge` answers", cli.display(), version.trim());
     Ok(())
 }
 
