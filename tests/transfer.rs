@@ -48,6 +48,9 @@ async fn full_instance() -> Env {
     )
     .await;
     env.ok("create_journey_share_link", json!({"journey_id": journey["id"]})).await;
+    // Vacay sharing: an invite to a companion and a holiday calendar.
+    env.ok("send_vacay_invite", json!({"user_id": alex})).await;
+    env.ok("add_holiday_calendar", json!({"region": "DE-BY"})).await;
     env.exec(
         "INSERT INTO categories (name, icon, color, position) VALUES ('Onsen', '♨️', '#0ea5e9', 99)".into(),
     )

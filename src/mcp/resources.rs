@@ -169,6 +169,13 @@ pub const RESOURCES: &[ResourceDef] = &[
         description: "Vacation days and company holidays of one year (Vacay add-on).",
         op: "get_vacay_entries",
     },
+    ResourceDef {
+        uri: "trek://vacay/holidays/{year}",
+        name: "vacay-holidays",
+        title: "Vacation public holidays",
+        description: "Public holidays of your plan's holiday calendars in one year (Vacay add-on).",
+        op: "get_vacay_holidays",
+    },
 ];
 
 impl ResourceDef {
