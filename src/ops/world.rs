@@ -79,8 +79,8 @@ outbound_ops! {
         name: "search_place",
         title: "Search a real-world place",
         description: "Search for a real-world place by name or address and get candidates with coordinates, \
-            address, osm_id (OpenStreetMap) and, when Google Places is configured, google_place_id. Pass the \
-            chosen candidate's name, lat, lng, address and ids to create_place. Results come from OpenStreetMap \
+            address, country_code, osm_id (OpenStreetMap) and, when Google Places is configured, google_place_id. Pass \
+            the chosen candidate's name, lat, lng, address, country_code and ids to create_place. Results come from OpenStreetMap \
             Nominatim (about one request per second; answers are cached) or Google Places.",
         scope: Some(Scope::GeoRead),
         addon: None,

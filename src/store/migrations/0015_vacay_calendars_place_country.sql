@@ -36,3 +36,7 @@ CREATE TABLE vacay_region_holidays (
     PRIMARY KEY (region, date, name),
     FOREIGN KEY (region, year) REFERENCES vacay_region_years (region, year) ON DELETE CASCADE
 ) STRICT;
+
+-- Atlas: a place's country (ISO 3166-1 alpha-2), given by the assistant from search_place or
+-- derived from the address when created; get_country_atlas_places matches it first.
+ALTER TABLE places ADD COLUMN country_code TEXT CHECK (country_code IS NULL OR length(country_code) = 2);
