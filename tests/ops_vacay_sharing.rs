@@ -39,6 +39,9 @@ const NEW_TOOLS: [&str; 10] = [
     "get_vacay_holidays",
 ];
 
+/// tools/list bytes per tool (name, title, description, schema, annotations) the new tools keep to.
+const TOOL_LIST_BUDGET_BYTES: usize = 600;
+
 fn conflict(e: &OpError) -> String {
     match e {
         OpError::Domain(DomainError::Conflict(m)) => m.clone(),
@@ -420,10 +423,16 @@ async fn over_mcp_the_holidays_resource_follows_the_add_on() {
     let token = t.machine_token("vacay:write", None).await;
     let session = t.mcp_session(&token).await;
     let tools = rpc(&t, &token, &session, "tools/list", json!({})).await;
-    let tools: Vec<&str> =
-        tools["result"]["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let listed = tools["result"]["tools"].as_array().unwrap();
+    let tools: Vec<&str> = listed.iter().map(|t| t["name"].as_str().unwrap()).collect();
     for name in NEW_TOOLS {
         assert!(tools.contains(&name), "{name} missing over MCP");
+    }
+    // Every session sends the list to the assistant: each Vacay tool stays within its budget.
+    let vacay = |name: &str| name.contains("vacay") || name.contains("holiday");
+    for tool in listed.iter().filter(|t| vacay(t["name"].as_str().unwrap())) {
+        let bytes = tool.to_string().len();
+        assert!(bytes <= TOOL_LIST_BUDGET_BYTES, "{} takes {bytes} bytes in tools/list", tool["name"]);
     }
     let templates = rpc(&t, &token, &session, "resources/templates/list", json!({})).await;
     assert!(templates.to_string().contains("trek://vacay/holidays/{year}"), "{templates}");

@@ -309,7 +309,7 @@ fn is_weekend(date: Date) -> bool {
 pub struct ToggleEntryInput {
     /// The day (YYYY-MM-DD); its year must be tracked (add_vacay_year).
     pub date: IsoDate,
-    /// A plan member's user id (get_vacay_plan); omitted means you.
+    /// A plan member; omitted means you.
     pub user_id: Option<i64>,
 }
 
@@ -386,7 +386,7 @@ pub fn toggle_company_holiday(cx: &Ctx<'_>, input: DateInput) -> Result<Toggled,
 pub struct StatsInput {
     /// A tracked calendar year.
     pub year: i64,
-    /// A plan member's user id (get_vacay_plan); omitted means you.
+    /// A plan member; omitted means you.
     pub user_id: Option<i64>,
 }
 
@@ -475,9 +475,9 @@ pub fn get_vacay_stats(cx: &Ctx<'_>, input: StatsInput) -> Result<VacayStats, Do
 pub struct UpdateStatsInput {
     /// A tracked calendar year.
     pub year: i64,
-    /// Vacation days granted that year, 0-366.
+    /// Days granted, 0-366.
     pub allowance: i64,
-    /// A plan member's user id (get_vacay_plan); omitted means you.
+    /// A plan member; omitted means you.
     pub user_id: Option<i64>,
 }
 

@@ -130,10 +130,10 @@ pub(crate) fn holiday_dates(cx: &Ctx<'_>, plan: i64, year: i64) -> Result<BTreeS
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddCalendarInput {
-    /// Country code ("DE") or ISO 3166-2 region ("DE-BY"); see list_holiday_countries.
+    /// Country ("DE") or ISO 3166-2 region ("DE-BY").
     pub region: String,
     pub label: Option<String>,
-    /// Hex colour, e.g. "#fca5a5".
+    /// Hex colour.
     pub color: Option<String>,
 }
 

@@ -110,8 +110,8 @@ ops! {
     ToggleVacayEntry {
         name: "toggle_vacay_entry",
         title: "Toggle vacation day",
-        description: "Log a day (YYYY-MM-DD, in a tracked year) as a vacation day for you or a member \
-            (user_id), or remove it. Blocked weekends, company and public holidays cannot be vacation days.",
+        description: "Log or remove a vacation day for you or a member (user_id); blocked weekends and \
+            holidays are refused.",
         scope: Some(Scope::VacayWrite),
         addon: Some(Addon::Vacay),
         kind: Write,
@@ -139,8 +139,8 @@ ops! {
     GetVacayStats {
         name: "get_vacay_stats",
         title: "Get vacation statistics",
-        description: "Get a tracked year's vacation numbers for you or a member (user_id): allowance (default \
-            30), days carried over, used and remaining, company and public holidays.",
+        description: "Get a tracked year's numbers for you or a member (user_id): allowance, carried over, \
+            used, remaining, holidays.",
         scope: Some(Scope::VacayRead),
         addon: Some(Addon::Vacay),
         kind: Read,
@@ -154,8 +154,7 @@ ops! {
     UpdateVacayStats {
         name: "update_vacay_stats",
         title: "Set vacation allowance",
-        description: "Set how many vacation days (0-366) you or a member (user_id) get in a tracked year; \
-            returns the year's statistics.",
+        description: "Set a tracked year's allowance (0-366 days) for you or a member; returns its stats.",
         scope: Some(Scope::VacayWrite),
         addon: Some(Addon::Vacay),
         kind: Write,

@@ -24,7 +24,7 @@ ops! {
     AddHolidayCalendar {
         name: "add_holiday_calendar",
         title: "Add holiday calendar",
-        description: "Add a public holiday calendar (country \"DE\" or region \"DE-BY\") whose holidays become days off.",
+        description: "Add a public holiday calendar for the plan; its holidays become days off.",
         scope: Some(Scope::VacayWrite),
         addon: Some(Addon::Vacay),
         kind: Write,

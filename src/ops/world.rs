@@ -169,8 +169,8 @@ outbound_ops! {
     ListHolidays {
         name: "list_holidays",
         title: "Public holidays of a country",
-        description: "List the public holidays of a country (ISO 3166-1 alpha-2 code, e.g. \"JP\") in a year, \
-            from Nager.Date: date, local and English name, whether nationwide or which regions.",
+        description: "List a country's public holidays in a year (Nager.Date): date, local and English name, \
+            nationwide or which regions.",
         scope: Some(Scope::VacayRead),
         addon: Some(Addon::Vacay),
         input: HolidaysInput,
