@@ -159,7 +159,7 @@ pub const RESOURCES: &[ResourceDef] = &[
         uri: "trek://vacay/plan",
         name: "vacay-plan",
         title: "Vacation plan",
-        description: "Your vacation plan's settings, colour and tracked years (Vacay add-on).",
+        description: "Your vacation plan: settings, colour, years, members, invites, holiday calendars (Vacay add-on).",
         op: "get_vacay_plan",
     },
     ResourceDef {
