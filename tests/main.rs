@@ -69,6 +69,8 @@ mod ops_journeys;
 mod ops_atlas_extended;
 // Vacay: years, days, weekends, company holidays, allowance and carry-over arithmetic.
 mod ops_vacay;
+// Vacay sharing (invites among companions, dissolving) and holiday calendars (Nager.Date stand-in).
+mod ops_vacay_sharing;
 // The add-on switch: hidden everywhere when off, calls refused, sessions ended, CLI round trip.
 mod addons;
 // Share links: defaults, update keeps the token, owner-only writes, scopes, cascade.

@@ -2,7 +2,7 @@
 //! unassigned codes refused), marking twice and unmarking an unmarked region change nothing,
 //! per-user; statistics with the continent breakdown; places of a country; bucket list edits.
 
-use serde_json::json;
+use serde_json::{Value, json};
 use trek::domain::ChangeAction;
 
 use crate::ops_support::{Env, assert_changed, assert_invalid, assert_not_found};
@@ -119,6 +119,71 @@ async fn country_places_come_from_visible_trips_by_address() {
     env.ok("mark_country_visited", json!({"country_code": "JP"})).await;
     assert_eq!(env.ok("get_country_atlas_places", json!({"country_code": "JP"})).await["visited"], true);
     assert_invalid(&env.err("get_country_atlas_places", json!({"country_code": "XX"})).await, "country_code");
+}
+
+#[tokio::test]
+async fn a_stored_country_code_decides_before_the_address() {
+    let env = Env::new().await;
+    let (trip, _) = env.trip("2027-04-02").await;
+    let names = |out: Value| -> Vec<String> {
+        out["places"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_owned()).collect()
+    };
+    let jp = || json!({"country_code": "JP"});
+    // Given by the assistant (from search_place): counts whatever the address says, or without one.
+    env.ok(
+        "create_place",
+        json!({"trip_id": trip, "name": "Ryokan", "lat": 35.0, "lng": 135.7, "country_code": "jp"}),
+    )
+    .await;
+    // Derived from the address when created, and stored.
+    let shrine =
+        env.ok("create_place", json!({"trip_id": trip, "name": "Shrine", "address": "Kyoto, Japan"})).await;
+    assert_eq!(
+        env.int(format!("SELECT count(*) FROM places WHERE id = {} AND country_code = 'JP'", shrine["id"]))
+            .await,
+        1
+    );
+    // Given explicitly, it wins over an address naming another country.
+    env.ok(
+        "create_place",
+        json!({"trip_id": trip, "name": "Border inn", "address": "Somewhere, France", "country_code": "JP"}),
+    )
+    .await;
+    assert_eq!(names(env.ok("get_country_atlas_places", jp()).await), ["Border inn", "Ryokan", "Shrine"]);
+    assert!(names(env.ok("get_country_atlas_places", json!({"country_code": "FR"})).await).is_empty());
+    // A new address derives the country again; null re-derives; a bad code changes nothing.
+    let place = shrine["id"].clone();
+    env.ok("update_place", json!({"trip_id": trip, "place_id": place, "address": "Paris, France"})).await;
+    assert_eq!(names(env.ok("get_country_atlas_places", json!({"country_code": "FR"})).await), ["Shrine"]);
+    env.ok("update_place", json!({"trip_id": trip, "place_id": place, "country_code": "JP"})).await;
+    assert!(names(env.ok("get_country_atlas_places", jp()).await).contains(&"Shrine".to_owned()));
+    env.ok("update_place", json!({"trip_id": trip, "place_id": place, "country_code": null})).await;
+    assert!(!names(env.ok("get_country_atlas_places", jp()).await).contains(&"Shrine".to_owned()));
+    assert_invalid(
+        &env.err("create_place", json!({"trip_id": trip, "name": "X", "country_code": "XX"})).await,
+        "country_code",
+    );
+    assert_invalid(
+        &env.err(
+            "update_place",
+            json!({"trip_id": trip, "place_id": place, "country_code": "Japan", "name": "Y"}),
+        )
+        .await,
+        "country_code",
+    );
+    assert_eq!(
+        env.int("SELECT count(*) FROM places WHERE name IN ('X', 'Y')".into()).await,
+        0,
+        "refusals change nothing"
+    );
+    // A copied trip keeps the codes.
+    let copy = env.ok("copy_trip", json!({"trip_id": trip})).await;
+    let copied = copy["id"].as_i64().or_else(|| copy["trip"]["id"].as_i64()).unwrap();
+    assert_eq!(
+        env.int(format!("SELECT count(*) FROM places WHERE trip_id = {copied} AND country_code = 'JP'"))
+            .await,
+        2
+    );
 }
 
 #[tokio::test]

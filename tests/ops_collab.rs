@@ -378,3 +378,25 @@ async fn switched_off_add_on_refuses_its_operations_only() {
     assert_eq!(env.int("SELECT count(*) FROM collab_messages".into()).await, 1, "nothing written");
     env.ok("list_collab_notes", json!({"trip_id": trip})).await;
 }
+
+#[tokio::test]
+async fn trip_summary_counts_polls_and_messages_while_the_add_on_is_on() {
+    let env = Env::new().await;
+    let (trip, _) = env.trip("2027-04-02").await;
+    let summary = env.ok("get_trip_summary", json!({"trip_id": trip})).await;
+    assert_eq!(summary["collab"], json!({"polls": 0, "open_polls": 0, "messages": 0}));
+    let poll =
+        env.ok("create_collab_poll", json!({"trip_id": trip, "question": "Q", "options": ["A", "B"]})).await;
+    env.ok("create_collab_poll", json!({"trip_id": trip, "question": "R", "options": ["A", "B"]})).await;
+    env.ok("close_collab_poll", json!({"trip_id": trip, "poll_id": poll["id"]})).await;
+    env.ok("send_collab_message", json!({"trip_id": trip, "body": "hi"})).await;
+    let summary = env.ok("get_trip_summary", json!({"trip_id": trip})).await;
+    assert_eq!(summary["collab"], json!({"polls": 2, "open_polls": 1, "messages": 1}));
+    // Another trip's chat is not counted.
+    let (other, _) = env.trip("2027-04-01").await;
+    assert_eq!(env.ok("get_trip_summary", json!({"trip_id": other})).await["collab"]["messages"], 0);
+    // Switched off, the summary says nothing about the add-on.
+    env.exec(r#"INSERT INTO settings (key, value) VALUES ('addons', '{"collab": false}')"#.into()).await;
+    let summary = env.ok("get_trip_summary", json!({"trip_id": trip})).await;
+    assert!(summary.get("collab").is_none(), "{summary}");
+}

@@ -20,7 +20,7 @@ async fn defaults_years_and_days() {
     let plan = env.ok("get_vacay_plan", json!({})).await;
     assert_eq!(
         plan,
-        json!({"id": null, "block_weekends": true, "company_holidays_enabled": true, "carry_over": true, "color": "#6366f1", "years": []})
+        json!({"id": null, "block_weekends": true, "company_holidays_enabled": true, "carry_over": true, "color": "#6366f1", "years": [], "members": [], "pending_invites": [], "holiday_calendars": []})
     );
     assert_eq!(env.int("SELECT count(*) FROM vacay_plans".into()).await, 0, "reading creates nothing");
     assert_invalid(&env.err("toggle_vacay_entry", json!({"date": "2027-04-05"})).await, "date");
@@ -98,7 +98,7 @@ async fn stats_count_allowance_carry_over_and_used_days() {
     let fresh = env.ok("get_vacay_stats", json!({"year": 2026})).await;
     assert_eq!(
         fresh,
-        json!({"year": 2026, "allowance": DEFAULT_ALLOWANCE, "carried_over": 0, "used": 0, "remaining": DEFAULT_ALLOWANCE, "company_holidays": 0})
+        json!({"year": 2026, "user_id": env.owner.user.0, "allowance": DEFAULT_ALLOWANCE, "carried_over": 0, "used": 0, "remaining": DEFAULT_ALLOWANCE, "company_holidays": 0, "public_holidays": 0})
     );
 
     // 2026: 25 days granted, 3 used -> 22 carry into 2027.
@@ -114,7 +114,7 @@ async fn stats_count_allowance_carry_over_and_used_days() {
     let stats = env.ok("get_vacay_stats", json!({"year": 2027})).await;
     assert_eq!(
         stats,
-        json!({"year": 2027, "allowance": 30, "carried_over": 22, "used": 3, "remaining": 49, "company_holidays": 1})
+        json!({"year": 2027, "user_id": env.owner.user.0, "allowance": 30, "carried_over": 22, "used": 3, "remaining": 49, "company_holidays": 1, "public_holidays": 0})
     );
     // 2029 follows a gap (2028 untracked): nothing carries.
     assert_eq!(env.ok("get_vacay_stats", json!({"year": 2029})).await["carried_over"], 0);

@@ -348,3 +348,27 @@ pub fn delete_collab_poll(cx: &Ctx<'_>, input: PollIdInput) -> Result<Deleted, D
     cx.changed("collab_poll", ChangeAction::Deleted, poll.id, Some(input.trip_id));
     Ok(Deleted::new(poll.id))
 }
+
+/// Poll and message counts of a trip, for `get_trip_summary` when the Collab add-on is on.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CollabCounts {
+    pub polls: i64,
+    /// Not closed and not past their deadline.
+    pub open_polls: i64,
+    pub messages: i64,
+}
+
+/// The counts in one query (no access check: the summary has done it).
+pub fn counts_for_trip(cx: &Ctx<'_>, trip_id: i64) -> Result<CollabCounts, DomainError> {
+    Ok(cx
+        .conn
+        .prepare_cached(
+            "SELECT (SELECT count(*) FROM collab_polls WHERE trip_id = ?1),
+                    (SELECT count(*) FROM collab_polls WHERE trip_id = ?1 AND closed_at IS NULL
+                         AND (deadline IS NULL OR deadline > ?2)),
+                    (SELECT count(*) FROM collab_messages WHERE trip_id = ?1)",
+        )?
+        .query_row(params![trip_id, cx.now], |r| {
+            Ok(CollabCounts { polls: r.get(0)?, open_polls: r.get(1)?, messages: r.get(2)? })
+        })?)
+}

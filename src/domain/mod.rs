@@ -28,6 +28,8 @@ pub mod todos;
 pub mod trip_copy;
 pub mod trips;
 pub mod vacay;
+pub mod vacay_calendars;
+pub mod vacay_sharing;
 
 use std::cell::RefCell;
 

@@ -9,7 +9,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::assignments::renumber_assignments;
+use super::atlas::country_code;
 use super::common::{Deleted, Patch, decimal_amount, hh_mm, optional_text, required_text};
+use super::regions::address_country;
 use super::tags::{TagRef, ensure_own_tag};
 use super::trips::ensure_visible;
 use super::{ChangeAction, Ctx, DomainError};
@@ -394,6 +396,23 @@ pub struct CreatePlaceInput {
     pub end_time: Option<String>,
     /// Your tags to put on the place (ids from list_tags).
     pub tag_ids: Option<Vec<i64>>,
+    /// ISO 3166-1 alpha-2 country (search_place's country_code); derived from the address when omitted.
+    pub country_code: Option<String>,
+}
+
+/// Stores the place's country (Atlas): the code given, else the one its address names.
+fn set_place_country(
+    cx: &Ctx<'_>,
+    place_id: i64,
+    given: Option<String>,
+    address: Option<&str>,
+) -> Result<(), DomainError> {
+    let code = match given {
+        Some(c) => Some(country_code("country_code", &c)?.0),
+        None => address.and_then(address_country),
+    };
+    cx.conn.execute("UPDATE places SET country_code = ?2 WHERE id = ?1", params![place_id, code])?;
+    Ok(())
 }
 
 /// Replaces the actor's tags on a place (other users' tags stay).
@@ -491,6 +510,7 @@ pub fn create_place(cx: &Ctx<'_>, input: CreatePlaceInput) -> Result<Place, Doma
     }
     .validate(cx)?;
     let id = write_place(cx, input.trip_id, None, &fields)?;
+    set_place_country(cx, id, input.country_code, fields.address.as_deref())?;
     if let Some(tags) = &input.tag_ids {
         set_place_tags(cx, id, tags)?;
     }
@@ -543,6 +563,9 @@ pub struct UpdatePlaceInput {
     pub end_time: Patch<String>,
     /// Replaces your tags on the place (ids from list_tags); [] removes them.
     pub tag_ids: Option<Vec<i64>>,
+    /// ISO 3166-1 alpha-2 country; null derives it from the address, which a new address also does.
+    #[serde(default)]
+    pub country_code: Patch<String>,
 }
 
 /// Changes fields of a place; omitted fields stay, null clears.
@@ -555,6 +578,7 @@ pub fn update_place(cx: &Ctx<'_>, input: UpdatePlaceInput) -> Result<Place, Doma
     }
     f.lat = input.lat.apply(f.lat);
     f.lng = input.lng.apply(f.lng);
+    let address_kept = input.address.is_keep();
     f.address = input.address.apply(f.address);
     f.category_id = input.category_id.apply(f.category_id);
     f.notes = input.notes.apply(f.notes);
@@ -574,6 +598,12 @@ pub fn update_place(cx: &Ctx<'_>, input: UpdatePlaceInput) -> Result<Place, Doma
     f.end_time = input.end_time.apply(f.end_time);
     let f = f.validate(cx)?;
     write_place(cx, input.trip_id, Some(input.place_id), &f)?;
+    match input.country_code {
+        Patch::Set(code) => set_place_country(cx, input.place_id, Some(code), None)?,
+        Patch::Clear => set_place_country(cx, input.place_id, None, f.address.as_deref())?,
+        Patch::Keep if !address_kept => set_place_country(cx, input.place_id, None, f.address.as_deref())?,
+        Patch::Keep => {}
+    }
     if let Some(tags) = &input.tag_ids {
         set_place_tags(cx, input.place_id, tags)?;
     }

@@ -272,9 +272,22 @@ pub struct CountryPlaces {
     pub country_code: String,
     pub country_name: String,
     pub visited: bool,
-    /// Places of trips you own or are a member of whose address ends with the country's name
-    /// or code (as geocoders write addresses), by trip then name; at most 500.
+    /// Places of trips you own or are a member of in the country (their stored country code, or
+    /// for places without one an address ending with the country's name or code), by trip then
+    /// name; at most 500.
     pub places: Vec<AtlasPlace>,
+}
+
+/// The country an address names in its last comma-separated part (as geocoders write
+/// addresses): an ISO code or an English short name, compared case-insensitively.
+pub fn address_country(address: &str) -> Option<String> {
+    let last = address.rsplit(',').next()?.trim();
+    if last.len() == 2 {
+        return country_code("address", last).ok().map(|(code, _)| code);
+    }
+    // SQLite's lower() folds ASCII only, so names are compared here.
+    let last = last.to_lowercase();
+    COUNTRIES.iter().find(|(_, name)| name.to_lowercase() == last).map(|(code, _)| (*code).to_owned())
 }
 
 pub fn get_country_atlas_places(
@@ -286,16 +299,18 @@ pub fn get_country_atlas_places(
         .conn
         .prepare_cached("SELECT 1 FROM visited_countries WHERE user_id = ?1 AND country_code = ?2")?
         .exists(params![cx.actor.user.0, code])?;
-    // The address's last comma-separated part names the country: compare it case-insensitively
-    // with the name and the code (SQLite's lower() folds ASCII only, so compare in Rust).
+    // A stored country code decides; places without one (added before it was stored, or whose
+    // address named no country) fall back to the address's last part.
     let mut stmt = cx.conn.prepare_cached(
-        "SELECT p.id, p.trip_id, t.title, p.name, p.address, p.lat, p.lng FROM places p JOIN trips t ON t.id = p.trip_id
-         WHERE p.address IS NOT NULL
+        "SELECT p.id, p.trip_id, t.title, p.name, p.address, p.lat, p.lng, p.country_code
+         FROM places p JOIN trips t ON t.id = p.trip_id
+         WHERE (p.country_code = ?2 OR (p.country_code IS NULL AND p.address IS NOT NULL))
            AND (t.owner_id = ?1 OR EXISTS (SELECT 1 FROM trip_members m WHERE m.trip_id = t.id AND m.user_id = ?1))
          ORDER BY t.id, p.name, p.id",
     )?;
-    let rows = stmt.query_map([cx.actor.user.0], |r| {
-        Ok(AtlasPlace {
+    let rows = stmt.query_map(params![cx.actor.user.0, code], |r| {
+        let stored: Option<String> = r.get(7)?;
+        let place = AtlasPlace {
             id: r.get(0)?,
             trip_id: r.get(1)?,
             trip_title: r.get(2)?,
@@ -303,14 +318,13 @@ pub fn get_country_atlas_places(
             address: r.get(4)?,
             lat: r.get(5)?,
             lng: r.get(6)?,
-        })
+        };
+        Ok((stored.is_some(), place))
     })?;
     let mut places = Vec::new();
-    for place in rows {
-        let place = place?;
-        let last =
-            place.address.as_deref().and_then(|a| a.rsplit(',').next()).map(str::trim).unwrap_or_default();
-        if last.eq_ignore_ascii_case(&code) || last.to_lowercase() == name.to_lowercase() {
+    for row in rows {
+        let (by_code, place) = row?;
+        if by_code || place.address.as_deref().and_then(address_country).is_some_and(|c| c == code) {
             places.push(place);
             if places.len() == MAX_COUNTRY_PLACES {
                 break;

@@ -79,9 +79,9 @@ pub fn copy_trip(cx: &Ctx<'_>, input: CopyTripInput) -> Result<Trip, DomainError
         "SELECT id, trip_id FROM places WHERE trip_id = ?1",
         "INSERT INTO places (trip_id, name, lat, lng, address, category_id, notes, website, phone, osm_id,
                              google_place_id, price, currency, transport_mode, duration_minutes, place_time,
-                             end_time, created_at, updated_at)
+                             end_time, country_code, created_at, updated_at)
          SELECT ?3, name, lat, lng, address, category_id, notes, website, phone, osm_id, google_place_id, price,
-                currency, transport_mode, duration_minutes, place_time, end_time, ?2, ?2
+                currency, transport_mode, duration_minutes, place_time, end_time, country_code, ?2, ?2
          FROM places WHERE id = ?1",
         &[&trip],
     )?;

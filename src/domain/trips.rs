@@ -361,6 +361,9 @@ pub struct TripSummary {
     pub todos: super::todos::TodoSummary,
     /// Pinned first.
     pub collab_notes: Vec<super::collab_notes::CollabNote>,
+    /// Poll and message counts; present only while the Collab add-on is on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collab: Option<super::collab_polls::CollabCounts>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -386,6 +389,7 @@ pub fn get_trip_summary(cx: &Ctx<'_>, input: TripIdInput) -> Result<TripSummary,
         packing: super::packing::summary_for_trip(cx, trip.id)?,
         todos: super::todos::summary_for_trip(cx, trip.id)?,
         collab_notes: super::collab_notes::summary_for_trip(cx, trip.id)?,
+        collab: None,
         trip,
         members,
         days,

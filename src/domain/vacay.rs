@@ -2,7 +2,8 @@
 //! holidays, carry-over), a colour, the calendar years it tracks, vacation days, company
 //! holidays and per-year allowances — and the statistics: days used, carried over from the
 //! previous year and remaining. A user without a plan reads the defaults; the first change
-//! creates the plan. Shared plans (invites) and public holiday calendars are not here yet.
+//! creates the plan. Sharing (companion members, invites) is in `vacay_sharing`, public
+//! holiday calendars in `vacay_calendars`.
 
 use rusqlite::{OptionalExtension, params};
 use schemars::JsonSchema;
@@ -12,6 +13,8 @@ use time::{Date, Weekday};
 use super::atlas::NoInput;
 use super::common::hex_colour;
 use super::trips::{IsoDate, parse_date};
+use super::vacay_calendars::{HolidayCalendar, calendars, holiday_dates};
+use super::vacay_sharing::{VacayInvite, VacayMember, member_of, members, pending_invites};
 use super::{ChangeAction, Ctx, DomainError};
 
 /// Vacation days a year when no allowance was set (TREK's default).
@@ -39,16 +42,22 @@ pub struct VacayPlan {
     pub color: String,
     /// Calendar years the plan tracks, ascending.
     pub years: Vec<i64>,
+    /// You first, then the companions who joined.
+    pub members: Vec<VacayMember>,
+    /// Companions invited who have not answered yet.
+    pub pending_invites: Vec<VacayInvite>,
+    /// Public holiday calendars whose holidays are days off.
+    pub holiday_calendars: Vec<HolidayCalendar>,
 }
 
-struct Plan {
-    id: i64,
+pub(crate) struct Plan {
+    pub(crate) id: i64,
     block_weekends: bool,
     company_holidays_enabled: bool,
     carry_over: bool,
 }
 
-fn find_plan(cx: &Ctx<'_>) -> Result<Option<Plan>, DomainError> {
+pub(crate) fn find_plan(cx: &Ctx<'_>) -> Result<Option<Plan>, DomainError> {
     Ok(cx
         .conn
         .prepare_cached(
@@ -61,7 +70,7 @@ fn find_plan(cx: &Ctx<'_>) -> Result<Option<Plan>, DomainError> {
 }
 
 /// The actor's plan, created with the defaults on first use (write operations only).
-fn ensure_plan(cx: &Ctx<'_>) -> Result<Plan, DomainError> {
+pub(crate) fn ensure_plan(cx: &Ctx<'_>) -> Result<Plan, DomainError> {
     if let Some(plan) = find_plan(cx)? {
         return Ok(plan);
     }
@@ -78,7 +87,7 @@ fn ensure_plan(cx: &Ctx<'_>) -> Result<Plan, DomainError> {
     find_plan(cx)?.ok_or(DomainError::NotFound { what: "vacation plan", id })
 }
 
-fn years_of(cx: &Ctx<'_>, plan: Option<&Plan>) -> Result<Vec<i64>, DomainError> {
+pub(crate) fn years_of(cx: &Ctx<'_>, plan: Option<&Plan>) -> Result<Vec<i64>, DomainError> {
     let Some(plan) = plan else { return Ok(Vec::new()) };
     Ok(cx
         .conn
@@ -87,7 +96,7 @@ fn years_of(cx: &Ctx<'_>, plan: Option<&Plan>) -> Result<Vec<i64>, DomainError> 
         .collect::<Result<_, _>>()?)
 }
 
-fn view(cx: &Ctx<'_>, plan: Option<Plan>) -> Result<VacayPlan, DomainError> {
+pub(crate) fn view(cx: &Ctx<'_>, plan: Option<Plan>) -> Result<VacayPlan, DomainError> {
     let color: Option<String> = match &plan {
         Some(p) => cx
             .conn
@@ -96,8 +105,12 @@ fn view(cx: &Ctx<'_>, plan: Option<Plan>) -> Result<VacayPlan, DomainError> {
             .optional()?,
         None => None,
     };
+    let plan_id = plan.as_ref().map(|p| p.id);
     Ok(VacayPlan {
         years: years_of(cx, plan.as_ref())?,
+        members: members(cx, plan_id)?,
+        pending_invites: pending_invites(cx, plan_id)?,
+        holiday_calendars: calendars(cx, plan_id)?,
         id: plan.as_ref().map(|p| p.id),
         block_weekends: plan.as_ref().is_none_or(|p| p.block_weekends),
         company_holidays_enabled: plan.as_ref().is_none_or(|p| p.company_holidays_enabled),
@@ -291,13 +304,23 @@ fn is_weekend(date: Date) -> bool {
     matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday)
 }
 
-pub fn toggle_vacay_entry(cx: &Ctx<'_>, input: DateInput) -> Result<Toggled, DomainError> {
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ToggleEntryInput {
+    /// The day (YYYY-MM-DD); its year must be tracked (add_vacay_year).
+    pub date: IsoDate,
+    /// A plan member; omitted means you.
+    pub user_id: Option<i64>,
+}
+
+pub fn toggle_vacay_entry(cx: &Ctx<'_>, input: ToggleEntryInput) -> Result<Toggled, DomainError> {
     let plan = ensure_plan(cx)?;
+    let user = member_of(cx, plan.id, input.user_id)?;
     let date = tracked_day(cx, &plan, &input.date)?;
     let day = date.to_string();
     let removed = cx.conn.execute(
         "DELETE FROM vacay_entries WHERE plan_id = ?1 AND user_id = ?2 AND date = ?3",
-        params![plan.id, cx.actor.user.0, day],
+        params![plan.id, user, day],
     )?;
     if removed == 0 {
         if plan.block_weekends && is_weekend(date) {
@@ -311,9 +334,15 @@ pub fn toggle_vacay_entry(cx: &Ctx<'_>, input: DateInput) -> Result<Toggled, Dom
                 format!("{day} is a company holiday: a day off for everyone"),
             ));
         }
+        if holiday_dates(cx, plan.id, i64::from(date.year()))?.contains(&day) {
+            return Err(DomainError::invalid(
+                "date",
+                format!("{day} is a public holiday in one of your plan's holiday calendars"),
+            ));
+        }
         cx.conn.execute(
             "INSERT INTO vacay_entries (plan_id, user_id, date, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![plan.id, cx.actor.user.0, day, cx.now],
+            params![plan.id, user, day, cx.now],
         )?;
     }
     cx.changed(
@@ -357,12 +386,16 @@ pub fn toggle_company_holiday(cx: &Ctx<'_>, input: DateInput) -> Result<Toggled,
 pub struct StatsInput {
     /// A tracked calendar year.
     pub year: i64,
+    /// A plan member; omitted means you.
+    pub user_id: Option<i64>,
 }
 
 /// `get_vacay_stats` output.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct VacayStats {
     pub year: i64,
+    /// Whose numbers these are.
+    pub user_id: i64,
     /// Days granted this year.
     pub allowance: i64,
     /// Left over from the previous tracked year (when carry-over is on; never negative).
@@ -373,31 +406,33 @@ pub struct VacayStats {
     pub remaining: i64,
     /// Company holidays this year (days off not counted as vacation).
     pub company_holidays: i64,
+    /// Public holidays from the plan's holiday calendars this year (days off, not vacation).
+    pub public_holidays: i64,
 }
 
-fn allowance(cx: &Ctx<'_>, plan: i64, year: i64) -> Result<i64, DomainError> {
+fn allowance(cx: &Ctx<'_>, plan: i64, user: i64, year: i64) -> Result<i64, DomainError> {
     Ok(cx
         .conn
         .prepare_cached(
             "SELECT days FROM vacay_allowances WHERE plan_id = ?1 AND user_id = ?2 AND year = ?3",
         )?
-        .query_row(params![plan, cx.actor.user.0, year], |r| r.get(0))
+        .query_row(params![plan, user, year], |r| r.get(0))
         .optional()?
         .unwrap_or(DEFAULT_ALLOWANCE))
 }
 
-fn used(cx: &Ctx<'_>, plan: i64, year: i64) -> Result<i64, DomainError> {
+fn used(cx: &Ctx<'_>, plan: i64, user: i64, year: i64) -> Result<i64, DomainError> {
     Ok(cx
         .conn
         .prepare_cached(
             "SELECT count(*) FROM vacay_entries WHERE plan_id = ?1 AND user_id = ?2 AND date LIKE ?3",
         )?
-        .query_row(params![plan, cx.actor.user.0, format!("{year:04}-%")], |r| r.get(0))?)
+        .query_row(params![plan, user, format!("{year:04}-%")], |r| r.get(0))?)
 }
 
 /// The year's numbers, with the carry-over computed from the earlier tracked years in order
 /// (a chain of consecutive years; a gap starts afresh).
-fn stats(cx: &Ctx<'_>, plan: &Plan, year: i64) -> Result<VacayStats, DomainError> {
+fn stats(cx: &Ctx<'_>, plan: &Plan, user: i64, year: i64) -> Result<VacayStats, DomainError> {
     let years = years_of(cx, Some(plan))?;
     let mut carried = 0;
     let mut previous: Option<i64> = None;
@@ -405,21 +440,23 @@ fn stats(cx: &Ctx<'_>, plan: &Plan, year: i64) -> Result<VacayStats, DomainError
         if previous.is_some_and(|p| p + 1 != y) {
             carried = 0;
         }
-        let left = allowance(cx, plan.id, y)? + carried - used(cx, plan.id, y)?;
+        let left = allowance(cx, plan.id, user, y)? + carried - used(cx, plan.id, user, y)?;
         carried = if plan.carry_over { left.max(0) } else { 0 };
         previous = Some(y);
     }
     if previous.is_none_or(|p| p + 1 != year) {
         carried = 0;
     }
-    let (granted, taken) = (allowance(cx, plan.id, year)?, used(cx, plan.id, year)?);
+    let (granted, taken) = (allowance(cx, plan.id, user, year)?, used(cx, plan.id, user, year)?);
     Ok(VacayStats {
         year,
+        user_id: user,
         allowance: granted,
         carried_over: carried,
         used: taken,
         remaining: granted + carried - taken,
         company_holidays: company_holidays(cx, plan.id, year)?.len() as i64,
+        public_holidays: holiday_dates(cx, plan.id, year)?.len() as i64,
     })
 }
 
@@ -429,7 +466,8 @@ pub fn get_vacay_stats(cx: &Ctx<'_>, input: StatsInput) -> Result<VacayStats, Do
     if !years_of(cx, Some(&plan))?.contains(&year) {
         return Err(DomainError::NotFound { what: "vacation year", id: year });
     }
-    stats(cx, &plan, year)
+    let user = member_of(cx, plan.id, input.user_id)?;
+    stats(cx, &plan, user, year)
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -437,8 +475,10 @@ pub fn get_vacay_stats(cx: &Ctx<'_>, input: StatsInput) -> Result<VacayStats, Do
 pub struct UpdateStatsInput {
     /// A tracked calendar year.
     pub year: i64,
-    /// Vacation days granted that year, 0-366.
+    /// Days granted, 0-366.
     pub allowance: i64,
+    /// A plan member; omitted means you.
+    pub user_id: Option<i64>,
 }
 
 pub fn update_vacay_stats(cx: &Ctx<'_>, input: UpdateStatsInput) -> Result<VacayStats, DomainError> {
@@ -450,11 +490,12 @@ pub fn update_vacay_stats(cx: &Ctx<'_>, input: UpdateStatsInput) -> Result<Vacay
     if !years_of(cx, Some(&plan))?.contains(&year) {
         return Err(DomainError::NotFound { what: "vacation year", id: year });
     }
+    let user = member_of(cx, plan.id, input.user_id)?;
     cx.conn.execute(
         "INSERT INTO vacay_allowances (plan_id, user_id, year, days) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (plan_id, user_id, year) DO UPDATE SET days = excluded.days",
-        params![plan.id, cx.actor.user.0, year, input.allowance],
+        params![plan.id, user, year, input.allowance],
     )?;
     cx.changed("vacay_plan", ChangeAction::Updated, plan.id, None);
-    stats(cx, &plan, year)
+    stats(cx, &plan, user, year)
 }

@@ -159,7 +159,7 @@ pub const RESOURCES: &[ResourceDef] = &[
         uri: "trek://vacay/plan",
         name: "vacay-plan",
         title: "Vacation plan",
-        description: "Your vacation plan's settings, colour and tracked years (Vacay add-on).",
+        description: "Your vacation plan: settings, colour, years, members, invites, holiday calendars (Vacay add-on).",
         op: "get_vacay_plan",
     },
     ResourceDef {
@@ -168,6 +168,13 @@ pub const RESOURCES: &[ResourceDef] = &[
         title: "Vacation days",
         description: "Vacation days and company holidays of one year (Vacay add-on).",
         op: "get_vacay_entries",
+    },
+    ResourceDef {
+        uri: "trek://vacay/holidays/{year}",
+        name: "vacay-holidays",
+        title: "Vacation public holidays",
+        description: "Public holidays of your plan's holiday calendars in one year (Vacay add-on).",
+        op: "get_vacay_holidays",
     },
 ];
 

@@ -18,6 +18,8 @@ mod share;
 mod todos;
 mod trips;
 mod vacay;
+mod vacay_calendars;
+mod vacay_sharing;
 mod world;
 
 use std::collections::HashMap;
@@ -98,6 +100,10 @@ pub trait Op: Send + Sync + 'static {
     type Output: Serialize + JsonSchema;
     const META: OpMeta;
     fn run(cx: &Ctx<'_>, input: Self::Input) -> Result<Self::Output, DomainError>;
+    /// Outside data to store before the transaction (Vacay's public holidays); none by default.
+    fn prefetch<'a>(_cx: OutboundCtx<'a>, _args: &Value) -> Option<PrefetchFuture<'a>> {
+        None
+    }
 }
 
 /// Why a call failed.
@@ -143,6 +149,9 @@ pub struct OutboundCtx<'a> {
 /// The running call of an outbound operation.
 pub type OutboundFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, OpError>> + Send + 'a>>;
 
+/// Fetching and storing the outside data an operation reads in its transaction.
+pub type PrefetchFuture<'a> = Pin<Box<dyn Future<Output = Result<(), OpError>> + Send + 'a>>;
+
 impl From<StoreError> for OpError {
     fn from(e: StoreError) -> Self {
         Self::Domain(DomainError::Store(e))
@@ -159,6 +168,10 @@ pub trait DynOp: Send + Sync {
     fn check_input(&self, args: Value) -> Result<(), OpError>;
     /// Runs a `Kind::Outbound` operation; `None` for every other kind.
     fn call_outbound<'a>(&'a self, _cx: OutboundCtx<'a>, _args: Value) -> Option<OutboundFuture<'a>> {
+        None
+    }
+    /// See [`Op::prefetch`].
+    fn prefetch<'a>(&'a self, _cx: OutboundCtx<'a>, _args: &Value) -> Option<PrefetchFuture<'a>> {
         None
     }
 }
@@ -232,6 +245,10 @@ impl<T: Op> DynOp for T {
     fn check_input(&self, args: Value) -> Result<(), OpError> {
         parse_input::<T::Input>(args).map(drop)
     }
+
+    fn prefetch<'a>(&'a self, cx: OutboundCtx<'a>, args: &Value) -> Option<PrefetchFuture<'a>> {
+        T::prefetch(cx, args)
+    }
 }
 
 /// Declares operations as a table: each row becomes a unit struct implementing [`Op`] with
@@ -249,6 +266,7 @@ macro_rules! ops {
             input: $input:ty,
             output: $output:ty,
             run: $run:path,
+            $(prefetch: $pre:path,)?
             examples: [$($ex:literal),* $(,)?] $(,)?
         }
     )*) => {
@@ -270,6 +288,14 @@ macro_rules! ops {
                 fn run(cx: &$crate::domain::Ctx<'_>, input: $input) -> Result<$output, $crate::domain::DomainError> {
                     $run(cx, input)
                 }
+                $(
+                    fn prefetch<'a>(
+                        cx: $crate::ops::OutboundCtx<'a>,
+                        args: &serde_json::Value,
+                    ) -> Option<$crate::ops::PrefetchFuture<'a>> {
+                        $pre(cx, args)
+                    }
+                )?
             }
         )*
         /// This area's operations, in the order they are listed to clients.
@@ -319,6 +345,9 @@ impl Registry {
             notifications::OPS,
             journeys::OPS,
             vacay::OPS,
+            vacay_sharing::OPS,
+            vacay_calendars::OPS,
+            vacay_calendars::OUTBOUND,
         ];
         let mut ops = Vec::new();
         let mut by_name = HashMap::new();
@@ -392,6 +421,13 @@ impl Registry {
             let cx = OutboundCtx { world, store, actor, now };
             let call = op.call_outbound(cx, args).ok_or(OpError::Outbound(WorldError::Unavailable))?;
             return Ok((call.await?, Vec::new()));
+        }
+        // Outside data the transaction reads (without the providers, what is stored is used).
+        if let Some(world) = world
+            && let Some(fetch) = op.prefetch(OutboundCtx { world, store, actor, now }, &args)
+        {
+            store.read_inline(|conn| addon_is_on(conn, addon)).await?;
+            fetch.await?;
         }
         let run = move |conn: &rusqlite::Connection| {
             // Checked in the call's own transaction, so a switch flipped by the CLI counts at once.

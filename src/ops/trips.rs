@@ -4,8 +4,9 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::ops;
+use super::{Addon, AddonSet, ops};
 use crate::auth::scopes::Scope;
+use crate::domain::collab_polls;
 use crate::domain::common::Deleted;
 use crate::domain::ics::{self, TripIcs};
 use crate::domain::members::{
@@ -18,6 +19,7 @@ use crate::domain::trips::{
     self, CreateTripInput, ListTripsInput, Trip, TripIdInput, TripSummary, UpdateTripInput,
 };
 use crate::domain::{Ctx, DomainError};
+use crate::store::StoreError;
 
 /// `list_trips` output.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -27,6 +29,15 @@ pub struct TripList {
 
 fn list_trips(cx: &Ctx<'_>, input: ListTripsInput) -> Result<TripList, DomainError> {
     Ok(TripList { trips: trips::list_trips(cx, input)? })
+}
+
+/// The summary, with the Collab add-on's poll and message counts while it is on.
+fn get_trip_summary(cx: &Ctx<'_>, input: TripIdInput) -> Result<TripSummary, DomainError> {
+    let mut summary = trips::get_trip_summary(cx, input)?;
+    if AddonSet::load(cx.conn).map_err(StoreError::from)?.contains(Addon::Collab) {
+        summary.collab = Some(collab_polls::counts_for_trip(cx, summary.trip.id)?);
+    }
+    Ok(summary)
 }
 
 ops! {
@@ -49,7 +60,7 @@ ops! {
         title: "Get trip summary",
         description: "The whole trip in one call: metadata, members, every day with its planned places (order, times, \
             participants) and notes, every place of the trip with unassigned ones flagged, accommodations, \
-            reservations, the budget with totals and settlement, packing, to-dos and collab notes. \
+            reservations, the budget with totals and settlement, packing, to-dos, collab notes and poll/message counts. \
             Use it as your context loader before changing a trip.",
         scope: None,
         addon: None,
@@ -57,7 +68,7 @@ ops! {
         idempotent: true,
         input: TripIdInput,
         output: TripSummary,
-        run: trips::get_trip_summary,
+        run: get_trip_summary,
         examples: [r#"{"trip_id": 1}"#],
     }
     CreateTrip {

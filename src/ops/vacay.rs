@@ -1,20 +1,22 @@
 //! Vacay add-on operations: the user's vacation plan, years, days, company holidays and
-//! statistics. Shared plans (invites) and public holiday calendars are not offered yet.
+//! statistics. Sharing is in `vacay_sharing`, holiday calendars in `vacay_calendars` (whose
+//! prefetch stores the public holidays the operations here read).
 
+use super::vacay_calendars::{prefetch_date, prefetch_year};
 use super::{Addon, ops};
 use crate::auth::scopes::Scope;
 use crate::domain::atlas::NoInput;
 use crate::domain::vacay::{
-    self, ColorInput, DateInput, StatsInput, Toggled, UpdateStatsInput, UpdateVacayPlanInput, VacayEntries,
-    VacayPlan, VacayStats, VacayYears, YearInput,
+    self, ColorInput, DateInput, StatsInput, ToggleEntryInput, Toggled, UpdateStatsInput,
+    UpdateVacayPlanInput, VacayEntries, VacayPlan, VacayStats, VacayYears, YearInput,
 };
 
 ops! {
     GetVacayPlan {
         name: "get_vacay_plan",
         title: "Get vacation plan",
-        description: "Get your vacation plan: whether weekends are blocked, company holidays are on and unused \
-            days carry over, your calendar colour and the tracked years. Start here for Vacay.",
+        description: "Get your vacation plan: settings, colour, tracked years, members, pending invites and \
+            holiday calendars. Start here for Vacay.",
         scope: Some(Scope::VacayRead),
         addon: Some(Addon::Vacay),
         kind: Read,
@@ -76,6 +78,7 @@ ops! {
         input: YearInput,
         output: VacayYears,
         run: vacay::add_vacay_year,
+        prefetch: prefetch_year,
         examples: [r#"{"year": 2027}"#],
     }
     DeleteVacayYear {
@@ -107,15 +110,16 @@ ops! {
     ToggleVacayEntry {
         name: "toggle_vacay_entry",
         title: "Toggle vacation day",
-        description: "Log a day (YYYY-MM-DD, in a tracked year) as a vacation day, or remove it if it is one. \
-            Blocked weekends and company holidays cannot be vacation days.",
+        description: "Log or remove a vacation day for you or a member (user_id); blocked weekends and \
+            holidays are refused.",
         scope: Some(Scope::VacayWrite),
         addon: Some(Addon::Vacay),
         kind: Write,
         idempotent: false,
-        input: DateInput,
+        input: ToggleEntryInput,
         output: Toggled,
         run: vacay::toggle_vacay_entry,
+        prefetch: prefetch_date,
         examples: [r#"{"date": "2027-04-05"}"#],
     }
     ToggleCompanyHoliday {
@@ -135,8 +139,8 @@ ops! {
     GetVacayStats {
         name: "get_vacay_stats",
         title: "Get vacation statistics",
-        description: "Get a tracked year's vacation numbers: allowance (default 30), days carried over from the \
-            previous tracked year, days used and remaining.",
+        description: "Get a tracked year's numbers for you or a member (user_id): allowance, carried over, \
+            used, remaining, holidays.",
         scope: Some(Scope::VacayRead),
         addon: Some(Addon::Vacay),
         kind: Read,
@@ -144,13 +148,13 @@ ops! {
         input: StatsInput,
         output: VacayStats,
         run: vacay::get_vacay_stats,
+        prefetch: prefetch_year,
         examples: [r#"{"year": 2027}"#],
     }
     UpdateVacayStats {
         name: "update_vacay_stats",
         title: "Set vacation allowance",
-        description: "Set how many vacation days (0-366) you are granted in a tracked year; returns the \
-            year's updated statistics.",
+        description: "Set a tracked year's allowance (0-366 days) for you or a member; returns its stats.",
         scope: Some(Scope::VacayWrite),
         addon: Some(Addon::Vacay),
         kind: Write,
@@ -158,6 +162,7 @@ ops! {
         input: UpdateStatsInput,
         output: VacayStats,
         run: vacay::update_vacay_stats,
+        prefetch: prefetch_year,
         examples: [r#"{"year": 2027, "allowance": 28}"#],
     }
 }

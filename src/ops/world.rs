@@ -79,8 +79,8 @@ outbound_ops! {
         name: "search_place",
         title: "Search a real-world place",
         description: "Search for a real-world place by name or address and get candidates with coordinates, \
-            address, osm_id (OpenStreetMap) and, when Google Places is configured, google_place_id. Pass the \
-            chosen candidate's name, lat, lng, address and ids to create_place. Results come from OpenStreetMap \
+            address, country_code, osm_id (OpenStreetMap) and, when Google Places is configured, google_place_id. Pass \
+            the chosen candidate's name, lat, lng, address, country_code and ids to create_place. Results come from OpenStreetMap \
             Nominatim (about one request per second; answers are cached) or Google Places.",
         scope: Some(Scope::GeoRead),
         addon: None,
@@ -169,8 +169,8 @@ outbound_ops! {
     ListHolidays {
         name: "list_holidays",
         title: "Public holidays of a country",
-        description: "List the public holidays of a country (ISO 3166-1 alpha-2 code, e.g. \"JP\") in a year, \
-            from Nager.Date: date, local and English name, whether nationwide or which regions.",
+        description: "List a country's public holidays in a year (Nager.Date): date, local and English name, \
+            nationwide or which regions.",
         scope: Some(Scope::VacayRead),
         addon: Some(Addon::Vacay),
         input: HolidaysInput,

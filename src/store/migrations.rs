@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_journeys.sql"),
     include_str!("migrations/0013_atlas_regions.sql"),
     include_str!("migrations/0014_vacay.sql"),
+    include_str!("migrations/0015_vacay_calendars_place_country.sql"),
 ];
 
 /// The schema version this build writes.

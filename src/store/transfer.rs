@@ -67,6 +67,8 @@ pub const TABLES: &[&str] = &[
     "vacay_allowances",
     "vacay_entries",
     "vacay_company_holidays",
+    "vacay_invites",
+    "vacay_holiday_calendars",
 ];
 
 /// Tables that stay with the installation: credentials, sessions and switches.
@@ -85,6 +87,9 @@ pub const INSTANCE_TABLES: &[&str] = &[
     "auth_audit",
     "world_cache",
     "notifications",
+    // Public holidays fetched for Vacay's calendars: outside data, fetched again when needed.
+    "vacay_region_years",
+    "vacay_region_holidays",
 ];
 
 /// Columns of exported tables that are credentials of this installation.
