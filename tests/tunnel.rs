@@ -1079,3 +1079,27 @@ async fn share_links_reach_the_public_host_only_with_the_owners_switch_on() {
     expect_status(p.t.http.get(p.t.url(&format!("/api/share/{token}"))).send().await.unwrap(), 200).await;
     p.t.stop().await;
 }
+
+#[tokio::test]
+async fn a_relaunch_that_cannot_bring_the_tunnel_back_says_why_and_serves_on() {
+    let p = Public::new("").await;
+    let (_, pid) = p.start().await;
+    let Public { t, relay, _bin_dir, cloudflared, .. } = p;
+    let TestServer { server, data_dir, .. } = t;
+    server.shutdown().await.unwrap();
+    assert!(!is_alive(pid));
+    std::fs::remove_file(&cloudflared).unwrap();
+    let mut config = trek::Config::new(0, Some(data_dir.path().to_path_buf()), None).unwrap();
+    through_relay(&mut config, relay);
+    let server = trek::Server::start(config).await.unwrap();
+    match server.tunnel().status() {
+        TunnelStatus::Failed { reason, retry_in_ms: None, .. } => {
+            assert!(reason.contains("cloudflared was not found at"), "{reason}");
+        }
+        other => panic!("expected the reason the tunnel cannot start, got {other:?}"),
+    }
+    let health =
+        crate::support::client().get(format!("{}/healthz", server.local_url())).send().await.unwrap();
+    expect_status(health, 200).await;
+    server.shutdown().await.unwrap();
+}

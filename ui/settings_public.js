@@ -192,7 +192,9 @@ function render(next) {
   const up = status.state === 'up';
   $('public-up').hidden = !up;
   const running = up || status.state === 'starting' || (status.state === 'failed' && status.retry_in_ms != null);
-  $('public-stop').hidden = !running;
+  // A failed tunnel that no longer retries can still be turned off: otherwise public access
+  // would stay on for the next launch with no way to say no from here.
+  $('public-stop').hidden = !(running || status.state === 'failed');
   $('public-start').textContent = running ? t('public.restart') : t('public.start');
   if (up) {
     $('public-url').textContent = status.mcp_url;
