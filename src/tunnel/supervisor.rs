@@ -496,7 +496,7 @@ async fn check_health(
             None => http.get(format!("{origin}{}", paths::WELL_KNOWN_PRM_MCP)),
         };
         match request.send().await {
-            Err(error) => last = error.to_string(),
+            Err(error) => last = with_causes(&error),
             Ok(response) => {
                 let status = response.status();
                 let body: serde_json::Value = response.json().await.unwrap_or_default();
@@ -510,6 +510,21 @@ async fn check_health(
         }
     }
     Err(format!("{origin} did not reach Trek: {last}"))
+}
+
+/// An error with its causes (`reqwest` says only "error sending request" at the top; the
+/// reason the owner sees should say what went wrong, e.g. connection refused).
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        let more = next.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        cause = next.source();
+    }
+    text
 }
 
 /// Stops the program: SIGTERM to its group, SIGKILL after `grace`, then reaps it.
