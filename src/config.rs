@@ -120,6 +120,9 @@ pub struct Config {
     /// in `Host`. Only tests set it (a stand-in's relay; *.trycloudflare.com does not resolve
     /// here); no flag or variable does.
     pub tunnel_health_via: Option<Url>,
+    /// Start the saved tunnel at launch when public access was on at the last quit (`trek serve
+    /// --tunnel` turns it off: its flags say what to run).
+    pub resume_tunnel: bool,
     /// The desktop shell runs this server (it applies the autostart setting); `trek serve` does not.
     pub desktop: bool,
 }
@@ -158,6 +161,7 @@ impl Config {
             world: crate::providers::world::WorldConfig::from_env()?,
             tunnel_timing: crate::tunnel::Timing::default(),
             tunnel_health_via: None,
+            resume_tunnel: true,
             desktop: false,
         })
     }

@@ -41,6 +41,23 @@ pub enum StartError {
     Outbound(String),
 }
 
+/// Starts the saved tunnel when public access was on at the last quit. A tunnel that cannot
+/// start shows why in its status (Settings, tray); the server serves on regardless.
+async fn resume_tunnel(state: &AppState) {
+    if !state.tunnel.was_on().await {
+        return;
+    }
+    match crate::tunnel::settings::load(&state.store).await {
+        Ok(spec) => {
+            tracing::info!("public access was on at the last quit; starting the tunnel again");
+            if let Err(error) = state.tunnel.start(&spec).await {
+                tracing::warn!(%error, "cannot bring public access back");
+            }
+        }
+        Err(error) => tracing::warn!(%error, "cannot read the public-access settings"),
+    }
+}
+
 /// What a running instance writes to `instance.json` so the CLI can find it.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct InstanceInfo {
@@ -111,7 +128,11 @@ impl Server {
         mcp.spawn_pause_sync();
         spawn_daily_backups(store.path().to_path_buf(), clock.clone(), cancel.clone());
         let allowed = AllowedOrigins::new(addr.port(), config.public_url.as_ref());
+        allowed.set_public_shares(
+            crate::tunnel::settings::flag(&store, crate::store::settings::TUNNEL_SHARE_LINKS).await?,
+        );
         let tunnel = crate::tunnel::Tunnel::new(
+            store.clone(),
             allowed.clone(),
             config.public_url.clone(),
             addr.port(),
@@ -153,6 +174,12 @@ impl Server {
                 .with_graceful_shutdown(async move { shutdown.cancelled().await })
                 .await
         });
+
+        // Public access comes back if the owner left it on (serving already: the tunnel's health
+        // check goes through this server).
+        if config.resume_tunnel {
+            resume_tunnel(&state).await;
+        }
 
         write_instance_file(
             &config,
@@ -237,7 +264,7 @@ impl Server {
             },
         };
         // The tunnel goes first and its process group with it: nothing outlives the server.
-        state.tunnel.stop().await;
+        state.tunnel.shutdown().await;
         state.store.close();
         let _ = std::fs::remove_file(config.instance_file_path());
         tracing::info!("Trek stopped");

@@ -5,7 +5,9 @@
 //! (in-process and the real `trek serve --tunnel`); public-host isolation through the relay;
 //! audience separation; a full OAuth flow through the public host with the consent approved on
 //! loopback; attacks: Host spoofing variants, X-Forwarded-* ignored, the pending-consent cap and
-//! the stricter public rate limits.
+//! the stricter public rate limits; a tunnel that stops carrying traffic while its process lives
+//! is noticed by the probes and restarted; public access comes back after a relaunch unless the
+//! owner stopped it; share links on the public host only with the owner's switch on.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -32,6 +34,8 @@ fn fast() -> Timing {
         health_interval: Duration::from_millis(100),
         health_timeout: Duration::from_secs(2),
         stop_grace: Duration::from_secs(2),
+        watch_interval: Duration::from_millis(200),
+        watch_max_misses: 3,
     }
 }
 
@@ -69,16 +73,18 @@ struct Public {
     cloudflared: PathBuf,
 }
 
+/// The test configuration: fast timing, health checks through the stand-in's relay.
+fn through_relay(c: &mut trek::Config, relay: u16) {
+    c.tunnel_timing = fast();
+    c.tunnel_health_via = Some(url::Url::parse(&format!("http://127.0.0.1:{relay}")).unwrap());
+}
+
 impl Public {
     async fn new(env: &str) -> Self {
         let relay = free_port();
         let bin_dir = tempfile::tempdir().unwrap();
         let cloudflared = fake_cloudflared(bin_dir.path(), relay, env);
-        let t = TestServer::start_configured(None, None, |c| {
-            c.tunnel_timing = fast();
-            c.tunnel_health_via = Some(url::Url::parse(&format!("http://127.0.0.1:{relay}")).unwrap());
-        })
-        .await;
+        let t = TestServer::start_configured(None, None, |c| through_relay(c, relay)).await;
         let owner = t.owner_cookie().await;
         let this = Self { t, owner, relay, _bin_dir: bin_dir, cloudflared };
         let saved = this
@@ -129,6 +135,15 @@ impl Public {
     /// A request through the stand-in's relay, as a hosted client sends it to the public URL.
     fn public(&self, method: reqwest::Method, host: &str, path: &str) -> reqwest::RequestBuilder {
         self.t.http.request(method, format!("http://127.0.0.1:{}{path}", self.relay)).header("host", host)
+    }
+}
+
+/// `Public::wait` for any server's tunnel.
+async fn wait_on(tunnel: &trek::tunnel::Tunnel, done: impl Fn(&TunnelStatus) -> bool) -> TunnelStatus {
+    let mut status = tunnel.subscribe();
+    match tokio::time::timeout(STATUS_WAIT, status.wait_for(|s| done(s))).await {
+        Ok(Ok(s)) => s.clone(),
+        _ => panic!("tunnel status never matched; last {:?}, log {:#?}", tunnel.status(), tunnel.log_tail()),
     }
 }
 
@@ -872,4 +887,219 @@ async fn registration_and_token_limits_are_stricter_on_the_public_host() {
     assert_eq!(error_code(&expect_status(limited, 429).await), "limit_reached");
     assert_ne!(token(None, u32::MAX).await.unwrap().status(), 429);
     t.stop().await;
+}
+
+#[tokio::test]
+async fn a_tunnel_that_stops_carrying_traffic_is_noticed_and_restarted() {
+    let p = Public::new("").await;
+    let (url, pid) = p.start().await;
+    // A few probes pass while the tunnel relays.
+    tokio::time::sleep(fast().watch_interval * 3).await;
+    assert!(matches!(p.t.server.tunnel().status(), TunnelStatus::Up { .. }), "healthy probes keep it up");
+    // The stand-in keeps running but relays nothing (cloudflared without its edge connection).
+    let signalled = std::process::Command::new("kill").args(["-USR1", &pid.to_string()]).status().unwrap();
+    assert!(signalled.success());
+    let failed = p.wait(|s| matches!(s, TunnelStatus::Failed { .. })).await;
+    let TunnelStatus::Failed { reason, retry_in_ms, .. } = failed else { unreachable!() };
+    assert!(reason.contains("stopped carrying traffic (3 checks in a row failed)"), "{reason}");
+    assert!(reason.contains("530"), "the reason names the answer the public URL gave: {reason}");
+    assert_eq!(retry_in_ms, Some(100), "restarted through the usual backoff");
+    assert!(!is_alive(pid), "the stuck process {pid} was stopped before the restart");
+    let (new_url, new_pid) = match p.wait(|s| matches!(s, TunnelStatus::Up { .. })).await {
+        TunnelStatus::Up { url, pid, .. } => (url, pid),
+        _ => unreachable!(),
+    };
+    assert_ne!(new_pid, pid);
+    assert_ne!(new_url, url);
+    p.t.stop().await;
+    assert!(!is_alive(new_pid));
+}
+
+#[tokio::test]
+async fn public_access_left_on_comes_back_after_a_relaunch_and_a_stop_is_remembered() {
+    let p = Public::new("").await;
+    let (_, first_pid) = p.start().await;
+    let Public { t, relay, _bin_dir, .. } = p;
+    let TestServer { server, data_dir, .. } = t;
+    server.shutdown().await.unwrap();
+    assert!(!is_alive(first_pid), "quitting still stops the tunnel");
+
+    let relaunch = || async {
+        let mut config = trek::Config::new(0, Some(data_dir.path().to_path_buf()), None).unwrap();
+        through_relay(&mut config, relay);
+        trek::Server::start(config).await.unwrap()
+    };
+    let second = relaunch().await;
+    let (url, pid) = match wait_on(second.tunnel(), |s| matches!(s, TunnelStatus::Up { .. })).await {
+        TunnelStatus::Up { url, pid, .. } => (url, pid),
+        _ => unreachable!(),
+    };
+    assert_ne!(pid, first_pid);
+    // The relaunched tunnel carries hosted clients as before.
+    let http = crate::support::client();
+    let prm = http
+        .get(format!("http://127.0.0.1:{relay}/.well-known/oauth-protected-resource/mcp"))
+        .header("host", host_of(&url))
+        .send()
+        .await
+        .unwrap();
+    let prm: Value = serde_json::from_str(&expect_status(prm, 200).await).unwrap();
+    assert_eq!(prm["resource"], format!("{url}/mcp"));
+
+    // The owner stops public access; the next launch leaves it off.
+    let launch = second.launch_url(trek::auth::owner_session::TicketPurpose::Desktop).await.unwrap();
+    let login = http.get(launch).send().await.unwrap();
+    let cookie = crate::support::session_cookie(login.headers()).unwrap();
+    let stop = http.post(format!("{}/api/tunnel/stop", second.local_url())).header("cookie", &cookie);
+    expect_status(stop.send().await.unwrap(), 200).await;
+    assert!(!is_alive(pid));
+    // The share-links switch is saved too (the guard reads it at start).
+    let shares = http
+        .put(format!("{}/api/tunnel/share-links", second.local_url()))
+        .header("cookie", &cookie)
+        .json(&json!({ "enabled": true }));
+    expect_status(shares.send().await.unwrap(), 200).await;
+    second.shutdown().await.unwrap();
+    let third = relaunch().await;
+    // A resumed tunnel reports `starting` before `Server::start` returns, so this is decided.
+    assert_eq!(third.tunnel().status(), TunnelStatus::Stopped);
+    let launch = third.launch_url(trek::auth::owner_session::TicketPurpose::Desktop).await.unwrap();
+    let cookie = crate::support::session_cookie(http.get(launch).send().await.unwrap().headers()).unwrap();
+    let view = http.get(format!("{}/api/tunnel", third.local_url())).header("cookie", &cookie);
+    let view: Value = serde_json::from_str(&expect_status(view.send().await.unwrap(), 200).await).unwrap();
+    assert_eq!(view["share_links"], true, "the share-links switch outlives a relaunch");
+    third.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn serve_with_tunnel_flags_does_not_turn_public_access_on_for_later_launches() {
+    let relay = free_port();
+    let bin_dir = tempfile::tempdir().unwrap();
+    let cloudflared = fake_cloudflared(bin_dir.path(), relay, "");
+    let data = tempfile::tempdir().unwrap();
+    let mut config = trek::Config::new(0, Some(data.path().to_path_buf()), None).unwrap();
+    through_relay(&mut config, relay);
+    let server = trek::Server::start(config.clone()).await.unwrap();
+    let spec = trek::tunnel::TunnelSpec {
+        provider: trek::tunnel::Provider::Quick,
+        token: None,
+        cloudflared: Some(cloudflared),
+    };
+    // What `trek serve --tunnel quick` does.
+    server.tunnel().start_once(&spec).await.unwrap();
+    wait_on(server.tunnel(), |s| matches!(s, TunnelStatus::Up { .. })).await;
+    server.shutdown().await.unwrap();
+    let again = trek::Server::start(config).await.unwrap();
+    assert_eq!(again.tunnel().status(), TunnelStatus::Stopped);
+    again.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn share_links_reach_the_public_host_only_with_the_owners_switch_on() {
+    use reqwest::Method;
+    let p = Public::new("").await;
+    let (url, _) = p.start().await;
+    let host = host_of(&url);
+    let owner = &p;
+    let op = |name: &'static str, args: Value| async move {
+        let response = owner.owner_send(Method::POST, &format!("/api/ops/{name}"), Some(args)).await;
+        serde_json::from_str::<Value>(&expect_status(response, 200).await).unwrap()
+    };
+    let trip =
+        op("create_trip", json!({ "title": "Shared through the tunnel" })).await["id"].as_i64().unwrap();
+    let token =
+        op("create_share_link", json!({ "trip_id": trip })).await["token"].as_str().unwrap().to_owned();
+    let share_paths = [
+        format!("/share/{token}"),
+        format!("/api/share/{token}"),
+        "/ui/share.js".to_owned(),
+        "/ui/journey-share.js".to_owned(),
+        "/ui/dom.js".to_owned(),
+        "/ui/dates.js".to_owned(),
+    ];
+    let get = |path: String| p.public(Method::GET, &host, &path).send();
+
+    // Off by default: the share link does not exist on the public host.
+    let view = p.owner_send(Method::GET, "/api/tunnel", None).await;
+    let view: Value = serde_json::from_str(&expect_status(view, 200).await).unwrap();
+    assert_eq!(view["share_links"], false);
+    for path in &share_paths {
+        assert_eq!(
+            error_code(&expect_status(get(path.clone()).await.unwrap(), 404).await),
+            "not_found",
+            "{path}"
+        );
+    }
+
+    // Bad input is refused and changes nothing.
+    for bad in [json!({}), json!({ "enabled": "yes" }), json!({ "enabled": true, "extra": 1 })] {
+        let response = p.owner_send(Method::PUT, "/api/tunnel/share-links", Some(bad.clone())).await;
+        assert!(response.status().is_client_error(), "{bad}: {}", response.status());
+    }
+    assert_eq!(get(format!("/api/share/{token}")).await.unwrap().status(), 404);
+
+    let on = p.owner_send(Method::PUT, "/api/tunnel/share-links", Some(json!({ "enabled": true }))).await;
+    let on: Value = serde_json::from_str(&expect_status(on, 200).await).unwrap();
+    assert_eq!(on["share_links"], true);
+    for path in &share_paths {
+        expect_status(get(path.clone()).await.unwrap(), 200).await;
+    }
+    let shared = get(format!("/api/share/{token}")).await.unwrap();
+    assert_eq!(shared.headers()["cache-control"], "no-store");
+    let shared: Value = serde_json::from_str(&expect_status(shared, 200).await).unwrap();
+    assert!(shared.to_string().contains("Shared through the tunnel"), "{shared}");
+    let page = expect_status(get(format!("/share/{token}")).await.unwrap(), 200).await;
+    assert!(page.contains("/ui/share.js"), "the share page itself");
+    // Unknown tokens are the usual 404; everything else stays hidden, even with the owner's cookie.
+    assert_eq!(get("/api/share/not-a-token".into()).await.unwrap().status(), 404);
+    for (method, path) in [
+        (Method::GET, "/"),
+        (Method::GET, "/login"),
+        (Method::GET, "/api/trips"),
+        (Method::GET, "/api/status"),
+        (Method::GET, "/api/tunnel"),
+        (Method::PUT, "/api/tunnel/share-links"),
+        (Method::POST, "/api/ops/list_trips"),
+        (Method::GET, "/api/export"),
+        (Method::GET, "/ui/app.js"),
+        (Method::GET, "/ui/api.js"),
+        (Method::GET, "/ui/settings_public.js"),
+        (Method::GET, "/ui/index.html"),
+        (Method::GET, "/healthz"),
+    ] {
+        let response = p.public(method.clone(), &host, path).header("cookie", &p.owner).send().await.unwrap();
+        assert_eq!(error_code(&expect_status(response, 404).await), "not_found", "{method} {path}");
+    }
+    let off = p.owner_send(Method::PUT, "/api/tunnel/share-links", Some(json!({ "enabled": false }))).await;
+    expect_status(off, 200).await;
+    for path in &share_paths {
+        assert_eq!(get(path.clone()).await.unwrap().status(), 404, "{path}");
+    }
+    // On loopback the share link works either way.
+    expect_status(p.t.http.get(p.t.url(&format!("/api/share/{token}"))).send().await.unwrap(), 200).await;
+    p.t.stop().await;
+}
+
+#[tokio::test]
+async fn a_relaunch_that_cannot_bring_the_tunnel_back_says_why_and_serves_on() {
+    let p = Public::new("").await;
+    let (_, pid) = p.start().await;
+    let Public { t, relay, _bin_dir, cloudflared, .. } = p;
+    let TestServer { server, data_dir, .. } = t;
+    server.shutdown().await.unwrap();
+    assert!(!is_alive(pid));
+    std::fs::remove_file(&cloudflared).unwrap();
+    let mut config = trek::Config::new(0, Some(data_dir.path().to_path_buf()), None).unwrap();
+    through_relay(&mut config, relay);
+    let server = trek::Server::start(config).await.unwrap();
+    match server.tunnel().status() {
+        TunnelStatus::Failed { reason, retry_in_ms: None, .. } => {
+            assert!(reason.contains("cloudflared was not found at"), "{reason}");
+        }
+        other => panic!("expected the reason the tunnel cannot start, got {other:?}"),
+    }
+    let health =
+        crate::support::client().get(format!("{}/healthz", server.local_url())).send().await.unwrap();
+    expect_status(health, 200).await;
+    server.shutdown().await.unwrap();
 }

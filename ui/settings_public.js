@@ -1,6 +1,7 @@
 // Settings → Public access: start/stop the tunnel that lets hosted assistants (claude.ai,
 // ChatGPT, a phone) reach Trek's MCP and sign-in endpoints, its status and output, the URL to
-// paste (with the claude.ai steps), and the tunnel settings (quick, named, custom command).
+// paste (with the claude.ai steps), the tunnel settings (quick, named, custom command) and the
+// switch that lets share links work through the public URL too (off by default).
 // Everything goes through `/api/tunnel`; the named tunnel's token is write-only.
 
 import { api, describeError, SignedOut } from './api.js';
@@ -40,6 +41,11 @@ export function section() {
       h('button', { type: 'button', id: 'public-start', onclick: start }, t('public.start')),
       h('button', { type: 'button', id: 'public-stop', class: 'secondary', onclick: stop, hidden: true }, t('public.stop'))),
     h('p', { id: 'public-error', class: 'error', role: 'alert', hidden: true }),
+    h('div', { class: 'check-row' },
+      h('input', { id: 'public-share-links', type: 'checkbox', onchange: toggleShareLinks }),
+      h('label', { for: 'public-share-links' }, t('public.shareLinks'))),
+    h('p', { id: 'public-share-links-note', class: 'muted small' }, t('public.shareLinksHint')),
+    h('p', { id: 'public-share-links-error', class: 'error', role: 'alert', hidden: true }),
     settingsForm(),
     h('details', {},
       h('summary', {}, t('public.output')),
@@ -138,6 +144,23 @@ function stop() {
   return run('/api/tunnel/stop', $('public-stop'));
 }
 
+async function toggleShareLinks(event) {
+  const box = event.target;
+  const errorEl = $('public-share-links-error');
+  errorEl.hidden = true;
+  box.disabled = true;
+  try {
+    await latest(api('/api/tunnel/share-links', { method: 'PUT', body: { enabled: box.checked } }));
+  } catch (error) {
+    if (error instanceof SignedOut) return;
+    box.checked = !box.checked;
+    errorEl.textContent = t('public.shareLinksError', { message: describeError(error) });
+    errorEl.hidden = false;
+  } finally {
+    box.disabled = false;
+  }
+}
+
 function statusText(status) {
   switch (status.state) {
     case 'up': return t('public.stateUp');
@@ -169,7 +192,9 @@ function render(next) {
   const up = status.state === 'up';
   $('public-up').hidden = !up;
   const running = up || status.state === 'starting' || (status.state === 'failed' && status.retry_in_ms != null);
-  $('public-stop').hidden = !running;
+  // A failed tunnel that no longer retries can still be turned off: otherwise public access
+  // would stay on for the next launch with no way to say no from here.
+  $('public-stop').hidden = !(running || status.state === 'failed');
   $('public-start').textContent = running ? t('public.restart') : t('public.start');
   if (up) {
     $('public-url').textContent = status.mcp_url;
@@ -180,6 +205,8 @@ function render(next) {
       h('li', {}, t('public.claudeStep3')));
   }
   $('public-log').textContent = view.log.join('\n') || t('public.noOutput');
+  $('public-share-links').checked = view.share_links;
+  $('public-share-links-note').textContent = t(view.share_links ? 'public.shareLinksOn' : 'public.shareLinksHint');
   if (!$('public-form').contains(document.activeElement)) {
     $('public-kind').value = settings.provider.kind;
     $('public-hostname').value = settings.provider.hostname ?? '';

@@ -73,8 +73,9 @@ impl ServeArgs {
     }
 }
 
-pub async fn run(config: Config, args: ServeArgs) -> anyhow::Result<()> {
+pub async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
     let tunnel = args.tunnel_spec()?;
+    config.resume_tunnel = tunnel.is_none();
     // Listen before serving: a SIGTERM that arrives right after the first answer must still
     // shut down cleanly (a handler installed later would leave the default action, exit).
     let stop = stop_signal()?;
@@ -84,10 +85,13 @@ pub async fn run(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     println!("  MCP URL:   {}", server.mcp_url());
     println!("  data dir:  {}", server.data_dir().display());
     if let Some(spec) = tunnel {
-        if let Err(error) = server.tunnel().start(&spec).await {
+        if let Err(error) = server.tunnel().start_once(&spec).await {
             server.shutdown().await.ok();
             anyhow::bail!("public access: {error}");
         }
+        report_tunnel(server.tunnel().subscribe());
+    } else if server.tunnel().status() != TunnelStatus::Stopped {
+        // Public access was on at the last quit and is coming back.
         report_tunnel(server.tunnel().subscribe());
     }
     let token = server.shutdown_token();

@@ -1,16 +1,18 @@
 //! Public access for the owner (`/api/tunnel`): the saved tunnel settings (the named tunnel's
-//! token is write-only), the live status with the URL to paste into a hosted client, and
-//! start/stop. Under `/api`, so the public host never reaches it.
+//! token is write-only), the live status with the URL to paste into a hosted client, start/stop,
+//! and the switch that lets share links work on the public host. Under `/api`, so the public
+//! host never reaches it.
 
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use serde::{Deserialize, Serialize};
 
 use super::app::AppState;
 use super::error::{ApiError, Json};
 use super::paths;
+use crate::store::settings::TUNNEL_SHARE_LINKS;
 use crate::tunnel::{self, Provider, ProviderError, TunnelSettings, TunnelSpec, TunnelStatus, TunnelToken};
 
 pub fn routes() -> Router<AppState> {
@@ -18,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route(paths::API_TUNNEL, get(view).put(save))
         .route(paths::API_TUNNEL_START, post(start))
         .route(paths::API_TUNNEL_STOP, post(stop))
+        .route(paths::API_TUNNEL_SHARE_LINKS, put(share_links))
 }
 
 #[derive(Serialize)]
@@ -32,6 +35,8 @@ struct TunnelView {
     url_changes_each_start: bool,
     /// How to install cloudflared on this OS.
     install_hint: &'static str,
+    /// Share links also work on the public host (the owner's switch, off by default).
+    share_links: bool,
 }
 
 async fn current(state: &AppState) -> Result<TunnelView, ApiError> {
@@ -43,6 +48,7 @@ async fn current(state: &AppState) -> Result<TunnelView, ApiError> {
         status: state.tunnel.status(),
         log: state.tunnel.log_tail(),
         install_hint: tunnel::install_hint(),
+        share_links: state.allowed.public_shares(),
     })
 }
 
@@ -93,6 +99,22 @@ async fn start(State(state): State<AppState>) -> Result<(StatusCode, Json<Tunnel
 
 async fn stop(State(state): State<AppState>) -> Result<Json<TunnelView>, ApiError> {
     state.tunnel.stop().await;
+    Ok(Json(current(&state).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShareLinksRequest {
+    enabled: bool,
+}
+
+/// Turns share links on the public host on or off, saved and in effect at once.
+async fn share_links(
+    State(state): State<AppState>,
+    Json(body): Json<ShareLinksRequest>,
+) -> Result<Json<TunnelView>, ApiError> {
+    tunnel::settings::set_flag(&state.store, TUNNEL_SHARE_LINKS, body.enabled).await.map_err(stored)?;
+    state.allowed.set_public_shares(body.enabled);
     Ok(Json(current(&state).await?))
 }
 

@@ -5,7 +5,7 @@
 //! Requests through the public host may reach only the protocol endpoints (`paths::PUBLIC_PREFIXES`),
 //! because the tunnel process also connects from loopback and proves nothing.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use axum::extract::{Request, State};
@@ -43,6 +43,8 @@ pub struct AllowedOrigins {
     /// Bumped on every change of the public origin, so copies of `hosts()` (rmcp's) can tell
     /// they are stale without comparing lists.
     generation: AtomicU64,
+    /// The owner's switch: share links (`paths::is_public_share_path`) work on the public host.
+    public_shares: AtomicBool,
 }
 
 #[derive(Debug, Clone)]
@@ -55,7 +57,12 @@ struct PublicOrigin {
 
 impl AllowedOrigins {
     pub fn new(port: u16, public: Option<&Url>) -> Arc<Self> {
-        let this = Self { port, public: RwLock::new(None), generation: AtomicU64::new(0) };
+        let this = Self {
+            port,
+            public: RwLock::new(None),
+            generation: AtomicU64::new(0),
+            public_shares: AtomicBool::new(false),
+        };
         this.set_public(public);
         Arc::new(this)
     }
@@ -74,6 +81,15 @@ impl AllowedOrigins {
             *slot = value;
         }
         self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Lets share links through the public host, or not (off by default).
+    pub fn set_public_shares(&self, allowed: bool) {
+        self.public_shares.store(allowed, Ordering::SeqCst);
+    }
+
+    pub fn public_shares(&self) -> bool {
+        self.public_shares.load(Ordering::SeqCst)
     }
 
     /// Changes whenever the public origin changes.
@@ -114,7 +130,8 @@ impl AllowedOrigins {
         let via = if self.loopback_authorities().contains(&host) {
             Via::Loopback { origin: format!("http://{host}") }
         } else if let Some(public) = self.public().filter(|p| p.authority == host) {
-            if !paths::is_public_path(path) {
+            let share = self.public_shares() && paths::is_public_share_path(path);
+            if !paths::is_public_path(path) && !share {
                 return Err(GuardError::NotPublic);
             }
             Via::Public { origin: public.origin }
@@ -300,6 +317,25 @@ mod tests {
         }
         // Without a configured public URL the same host is simply foreign.
         assert_eq!(check(None, host, None, "/mcp"), Err(GuardError::ForeignHost));
+    }
+
+    #[test]
+    fn share_links_reach_the_public_host_only_when_the_owner_allows_it() {
+        let url = Url::parse("https://trip.example.com").unwrap();
+        let allowed = AllowedOrigins::new(7823, Some(&url));
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, "trip.example.com".parse().unwrap());
+        let shares = ["/share/abc", "/share/journey/abc", "/api/share/abc", "/ui/share.js", "/ui/dom.js"];
+        for path in shares {
+            assert_eq!(allowed.check(&headers, path), Err(GuardError::NotPublic), "{path}");
+        }
+        allowed.set_public_shares(true);
+        for path in shares {
+            assert!(allowed.check(&headers, path).is_ok(), "{path}");
+        }
+        for path in ["/", "/api/trips", "/api/status", "/ui/app.js", "/share/../api/trips", "/login"] {
+            assert_eq!(allowed.check(&headers, path), Err(GuardError::NotPublic), "{path}");
+        }
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub const API_CONNECT_CLIENT: &str = "/connect/{client}";
 pub const API_TUNNEL: &str = "/tunnel";
 pub const API_TUNNEL_START: &str = "/tunnel/start";
 pub const API_TUNNEL_STOP: &str = "/tunnel/stop";
+/// Public access (under `/api`): the owner's switch for share links on the public host.
+pub const API_TUNNEL_SHARE_LINKS: &str = "/tunnel/share-links";
 
 pub const MCP: &str = "/mcp";
 
@@ -62,6 +64,29 @@ pub fn is_public_path(path: &str) -> bool {
     })
 }
 
+/// Share links on the public host (when the owner allows it): the pages and their JSON, by the
+/// prefix before the token.
+pub const PUBLIC_SHARE_PREFIXES: &[&str] =
+    &["/share/journey/", "/share/", "/api/share/journey/", "/api/share/"];
+/// Exactly the scripts the share pages load outside `/ui/public/` (`share.html`,
+/// `journey-share.html` and their imports); the stylesheet and strings are in `/ui/public/`.
+pub const PUBLIC_SHARE_ASSETS: &[&str] =
+    &["/ui/share.js", "/ui/journey-share.js", "/ui/dom.js", "/ui/dates.js"];
+
+/// Whether `path` is a share page, its JSON or one of its assets, for the public host with
+/// share links allowed. The token must be one plain segment (base64url), so no dot segment,
+/// encoded slash or second segment can turn a share prefix into another route.
+pub fn is_public_share_path(path: &str) -> bool {
+    if PUBLIC_SHARE_ASSETS.contains(&path) {
+        return true;
+    }
+    PUBLIC_SHARE_PREFIXES.iter().any(|prefix| {
+        path.strip_prefix(prefix).is_some_and(|token| {
+            !token.is_empty() && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +105,40 @@ mod tests {
         for no in ["/", "/api/status", "/mcpx", "/login", "/auth/launch", "/ui/app.js", "/healthz", "/oauth"]
         {
             assert!(!is_public_path(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn public_share_paths_are_the_share_pages_their_json_and_assets_only() {
+        for ok in [
+            "/share/abc_DEF-123",
+            "/share/journey/abc",
+            "/api/share/abc",
+            "/api/share/journey/abc",
+            "/ui/share.js",
+            "/ui/journey-share.js",
+            "/ui/dom.js",
+            "/ui/dates.js",
+        ] {
+            assert!(is_public_share_path(ok), "{ok}");
+        }
+        for no in [
+            "/share/",
+            "/share",
+            "/api/share/",
+            "/api/share/abc/extra",
+            "/share/../api/trips",
+            "/share/%2e%2e/api/trips",
+            "/api/share/..%2Ftrips",
+            "/api/shares",
+            "/api/trips",
+            "/ui/app.js",
+            "/ui/api.js",
+            "/ui/share.html",
+            "/ui/share.js/x",
+            "/",
+        ] {
+            assert!(!is_public_share_path(no), "{no}");
         }
     }
 }

@@ -35,3 +35,9 @@ pub const TUNNEL: &str = "tunnel";
 /// Public access: a named tunnel's token (a credential of the user's Cloudflare tunnel; it must
 /// be given back to cloudflared, so it cannot be stored as a hash; the owner API never returns it).
 pub const TUNNEL_TOKEN: &str = "tunnel_token";
+/// Public access: whether share links also work on the public host (the owner's switch, off
+/// unless set).
+pub const TUNNEL_SHARE_LINKS: &str = "tunnel_share_links";
+/// Public access: whether the owner left it on (started and not stopped), so the next launch
+/// brings the saved tunnel back.
+pub const TUNNEL_ON: &str = "tunnel_on";

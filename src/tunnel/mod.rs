@@ -36,6 +36,12 @@ pub const HEALTH_ATTEMPTS: u32 = 30;
 pub const HEALTH_INTERVAL: Duration = Duration::from_secs(2);
 /// One health request's timeout.
 pub const HEALTH_TIMEOUT: Duration = Duration::from_secs(10);
+/// While the tunnel is up, how often its public URL is probed (the same request as the start-up
+/// health check): a tunnel whose process lives on but no longer carries traffic (the edge
+/// connection lost, the relay stuck) is noticed and restarted.
+pub const WATCH_INTERVAL: Duration = Duration::from_secs(30);
+/// Consecutive failed probes after which a running tunnel counts as failed and is restarted.
+pub const WATCH_MAX_MISSES: u32 = 3;
 /// How long a stopped tunnel gets to exit after SIGTERM before its group is killed.
 pub const STOP_GRACE: Duration = Duration::from_secs(3);
 /// Lines of the tunnel's output kept for the UI (the reason for a failure is among them).
@@ -55,6 +61,8 @@ pub struct Timing {
     pub health_interval: Duration,
     pub health_timeout: Duration,
     pub stop_grace: Duration,
+    pub watch_interval: Duration,
+    pub watch_max_misses: u32,
 }
 
 impl Default for Timing {
@@ -69,6 +77,8 @@ impl Default for Timing {
             health_interval: HEALTH_INTERVAL,
             health_timeout: HEALTH_TIMEOUT,
             stop_grace: STOP_GRACE,
+            watch_interval: WATCH_INTERVAL,
+            watch_max_misses: WATCH_MAX_MISSES,
         }
     }
 }

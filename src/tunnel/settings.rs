@@ -1,4 +1,5 @@
-//! The owner's saved public-access settings (settings table keys `tunnel`, `tunnel_token`).
+//! The owner's saved public-access settings (settings table keys `tunnel`, `tunnel_token`), the
+//! share-links switch (`tunnel_share_links`) and whether public access was left on (`tunnel_on`).
 
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +53,16 @@ pub async fn save(
             Ok::<_, StoreError>(())
         })
         .await
+}
+
+/// A saved switch (`settings::TUNNEL_SHARE_LINKS`, `settings::TUNNEL_ON`); off when never set.
+pub async fn flag(store: &Store, key: &'static str) -> Result<bool, StoreError> {
+    let value = store.read(move |c| Ok::<_, StoreError>(settings::get(c, key)?)).await?;
+    Ok(value.and_then(|v| v.as_bool()).unwrap_or(false))
+}
+
+pub async fn set_flag(store: &Store, key: &'static str, on: bool) -> Result<(), StoreError> {
+    store.write(move |tx| Ok::<_, StoreError>(settings::set(tx, key, &on.into())?)).await
 }
 
 impl TunnelSpec {

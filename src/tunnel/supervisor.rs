@@ -1,6 +1,9 @@
 //! The tunnel supervisor: one tokio task per started tunnel that spawns the program in its own
 //! process group, reads its output for the public URL, health-checks that URL, publishes the
-//! status on a watch channel and restarts the program with capped exponential backoff.
+//! status on a watch channel and restarts the program with capped exponential backoff. While
+//! it is up, the public URL is probed every `Timing::watch_interval`; a tunnel whose process
+//! lives on but no longer carries traffic is restarted like one that died. Whether public
+//! access is on is remembered (`settings::TUNNEL_ON`) so the next launch brings it back.
 
 use std::collections::VecDeque;
 use std::process::Stdio;
@@ -19,6 +22,7 @@ use super::provider::{Launch, ProviderError, TunnelSpec, UrlSource, find_url};
 use super::{LOG_LINES, MAX_LOG_LINE_CHARS, Timing};
 use crate::http::guard::AllowedOrigins;
 use crate::http::paths;
+use crate::store::{Store, settings as keys};
 
 /// What the UI, the tray and `trek serve` show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -42,6 +46,8 @@ pub struct Tunnel {
 }
 
 struct Inner {
+    /// Where the owner's intent (public access on or off) is kept across launches.
+    store: Store,
     allowed: Arc<AllowedOrigins>,
     /// The configured public URL (`TREK_PUBLIC_URL`), restored whenever the tunnel is down.
     fallback: Option<Url>,
@@ -68,6 +74,7 @@ enum RunEnd {
 
 impl Tunnel {
     pub fn new(
+        store: Store,
         allowed: Arc<AllowedOrigins>,
         fallback: Option<Url>,
         port: u16,
@@ -81,6 +88,7 @@ impl Tunnel {
             .unwrap_or_default();
         Self {
             inner: Arc::new(Inner {
+                store,
                 allowed,
                 fallback,
                 port,
@@ -108,9 +116,22 @@ impl Tunnel {
         self.inner.log.lock().map(|l| l.iter().cloned().collect()).unwrap_or_default()
     }
 
-    /// Starts `spec` (stopping a running tunnel first). A missing program or invalid settings
-    /// fail at once, with the status showing the same message, and are not retried.
+    /// Starts `spec` (stopping a running tunnel first) and remembers that public access is on,
+    /// so the next launch starts it again. A missing program or invalid settings fail at once,
+    /// with the status showing the same message, are not retried and change nothing saved.
     pub async fn start(&self, spec: &TunnelSpec) -> Result<(), ProviderError> {
+        self.launch(spec).await?;
+        self.remember(true).await;
+        Ok(())
+    }
+
+    /// Starts `spec` for this run only (`trek serve --tunnel`: the flags say what to run, and a
+    /// later launch without them should not go public by itself).
+    pub async fn start_once(&self, spec: &TunnelSpec) -> Result<(), ProviderError> {
+        self.launch(spec).await
+    }
+
+    async fn launch(&self, spec: &TunnelSpec) -> Result<(), ProviderError> {
         let mut running = self.inner.running.lock().await;
         if let Some(previous) = running.take() {
             previous.stop.cancel();
@@ -139,8 +160,16 @@ impl Tunnel {
         Ok(())
     }
 
-    /// Stops the tunnel and waits until its process group is gone.
+    /// The owner stops public access: the tunnel goes (see `shutdown`) and the next launch does
+    /// not bring it back.
     pub async fn stop(&self) {
+        self.shutdown().await;
+        self.remember(false).await;
+    }
+
+    /// Stops the tunnel and waits until its process group is gone, keeping whether public
+    /// access is on for the next launch (the server quitting).
+    pub async fn shutdown(&self) {
         let mut running = self.inner.running.lock().await;
         if let Some(previous) = running.take() {
             previous.stop.cancel();
@@ -148,6 +177,22 @@ impl Tunnel {
         }
         self.inner.allowed.set_public(self.inner.fallback.as_ref());
         self.inner.set(TunnelStatus::Stopped);
+    }
+
+    /// Saves whether public access is on. A failure to save costs only the next launch's
+    /// resume, so it is logged rather than failing the start or stop the owner asked for.
+    async fn remember(&self, on: bool) {
+        if let Err(error) = super::settings::set_flag(&self.inner.store, keys::TUNNEL_ON, on).await {
+            tracing::warn!(%error, on, "cannot save whether public access is on");
+        }
+    }
+
+    /// Whether public access was on when Trek last quit.
+    pub async fn was_on(&self) -> bool {
+        super::settings::flag(&self.inner.store, keys::TUNNEL_ON).await.unwrap_or_else(|error| {
+            tracing::warn!(%error, "cannot read whether public access was on");
+            false
+        })
     }
 }
 
@@ -244,6 +289,11 @@ async fn run_once(inner: &Inner, launch: &Launch, attempt: u32, stop: &Cancellat
     let url_deadline = tokio::time::sleep(inner.timing.url_wait);
     tokio::pin!(url_deadline);
     let mut lines_open = true;
+    // Probing the public URL while up: the running probe, and failed probes in a row.
+    let mut watch = tokio::time::interval(inner.timing.watch_interval);
+    watch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut probe: Option<JoinHandle<Result<(), String>>> = None;
+    let mut misses = 0u32;
 
     let learned = |url: &Url, health: &mut Option<JoinHandle<Result<(), String>>>| {
         inner.allowed.set_public(Some(url));
@@ -252,7 +302,8 @@ async fn run_once(inner: &Inner, launch: &Launch, attempt: u32, stop: &Cancellat
             inner.http.clone(),
             url.clone(),
             inner.health_via.clone(),
-            inner.timing,
+            inner.timing.health_attempts,
+            inner.timing.health_interval,
         )));
     };
     if let UrlSource::Fixed(fixed) = &launch.url {
@@ -287,6 +338,7 @@ async fn run_once(inner: &Inner, launch: &Launch, attempt: u32, stop: &Cancellat
                     Ok(Ok(())) => {
                         let origin = url.as_ref().map(origin_of).unwrap_or_default();
                         up_since = Some(Instant::now());
+                        watch.reset();
                         inner.set(TunnelStatus::Up {
                             mcp_url: format!("{origin}{}", paths::MCP),
                             url: origin,
@@ -300,6 +352,39 @@ async fn run_once(inner: &Inner, launch: &Launch, attempt: u32, stop: &Cancellat
                     Err(join) => {
                         terminate(&mut child, inner.timing.stop_grace).await;
                         break RunEnd::Failed { reason: format!("health check failed: {join}"), up_for: Duration::ZERO };
+                    }
+                }
+            }
+            _ = watch.tick(), if up_since.is_some() && probe.is_none() => {
+                if let Some(url) = &url {
+                    probe = Some(tokio::spawn(check_health(
+                        inner.http.clone(),
+                        url.clone(),
+                        inner.health_via.clone(),
+                        1,
+                        Duration::ZERO,
+                    )));
+                }
+            }
+            probed = wait_health(&mut probe), if probe.is_some() => {
+                probe = None;
+                let failure = match probed {
+                    Ok(Ok(())) => None,
+                    Ok(Err(reason)) => Some(reason),
+                    Err(join) => Some(format!("health check failed: {join}")),
+                };
+                match failure {
+                    None => misses = 0,
+                    Some(reason) => {
+                        misses += 1;
+                        tracing::warn!(%reason, misses, "tunnel probe failed");
+                        if misses >= inner.timing.watch_max_misses {
+                            terminate(&mut child, inner.timing.stop_grace).await;
+                            break RunEnd::Failed {
+                                reason: format!("the tunnel stopped carrying traffic ({misses} checks in a row failed): {reason}"),
+                                up_for: up_since.map(|s| s.elapsed()).unwrap_or_default(),
+                            };
+                        }
                     }
                 }
             }
@@ -332,8 +417,8 @@ async fn run_once(inner: &Inner, launch: &Launch, attempt: u32, stop: &Cancellat
             }
         }
     };
-    if let Some(health) = health {
-        health.abort();
+    for check in [health, probe].into_iter().flatten() {
+        check.abort();
     }
     end
 }
@@ -383,19 +468,21 @@ fn error_text(line: &str) -> Option<String> {
         .then(|| line.trim().chars().take(MAX_LOG_LINE_CHARS).collect())
 }
 
-/// Asks the public URL for our protected-resource metadata until it answers as this Trek.
+/// Asks the public URL for our protected-resource metadata until it answers as this Trek, at
+/// most `attempts` times `interval` apart (the start-up check, and one probe while up).
 async fn check_health(
     http: reqwest::Client,
     url: Url,
     via: Option<Url>,
-    timing: Timing,
+    attempts: u32,
+    interval: Duration,
 ) -> Result<(), String> {
     let origin = origin_of(&url);
     let expected = format!("{origin}{}", paths::MCP);
     let mut last = String::from("no answer");
-    for attempt in 0..timing.health_attempts {
+    for attempt in 0..attempts {
         if attempt > 0 {
-            tokio::time::sleep(timing.health_interval).await;
+            tokio::time::sleep(interval).await;
         }
         let request = match &via {
             Some(via) => {
@@ -409,7 +496,7 @@ async fn check_health(
             None => http.get(format!("{origin}{}", paths::WELL_KNOWN_PRM_MCP)),
         };
         match request.send().await {
-            Err(error) => last = error.to_string(),
+            Err(error) => last = with_causes(&error),
             Ok(response) => {
                 let status = response.status();
                 let body: serde_json::Value = response.json().await.unwrap_or_default();
@@ -423,6 +510,21 @@ async fn check_health(
         }
     }
     Err(format!("{origin} did not reach Trek: {last}"))
+}
+
+/// An error with its causes (`reqwest` says only "error sending request" at the top; the
+/// reason the owner sees should say what went wrong, e.g. connection refused).
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        let more = next.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        cause = next.source();
+    }
+    text
 }
 
 /// Stops the program: SIGTERM to its group, SIGKILL after `grace`, then reaps it.

@@ -14,6 +14,9 @@ tests can reach the public host through it (*.trycloudflare.com does not resolve
 Standard library only: no install step, and no compile on the shared build machine.
 Test knobs (environment): STANDIN_RELAY_PORT=N fixes the relay's port; STANDIN_FAIL=1 prints cloudflared's quick-tunnel request failure
 and exits 1; STANDIN_EXIT_AFTER=S exits with status 1 after S seconds.
+Control while running: SIGUSR1 makes it stop relaying while the process stays alive, as when
+cloudflared loses its edge connection: open connections are cut and new ones get Cloudflare's
+answer for a tunnel that is not connected (HTTP 530, "error code: 1033").
 """
 import os
 import random
@@ -27,6 +30,14 @@ from urllib.parse import urlparse
 
 WORDS = ["river", "maple", "orbit", "canyon", "lantern", "harbor", "meadow", "summit",
          "violet", "copper", "tundra", "pixel", "ember", "glacier", "willow", "atlas"]
+
+# Cleared by SIGUSR1: the relay then answers as Cloudflare's edge does for a disconnected tunnel.
+RELAYING = threading.Event()
+RELAYING.set()
+OPEN = set()
+OPEN_LOCK = threading.Lock()
+NOT_CONNECTED = (b"HTTP/1.1 530 \r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Length: 16\r\n"
+                 b"Connection: close\r\n\r\nerror code: 1033")
 
 
 def log(level, message):
@@ -45,6 +56,9 @@ def pipe(src, dst):
     except OSError:
         pass
     finally:
+        with OPEN_LOCK:
+            OPEN.discard(src)
+            OPEN.discard(dst)
         for s in (src, dst):
             try:
                 s.shutdown(socket.SHUT_RDWR)
@@ -55,17 +69,48 @@ def pipe(src, dst):
 def relay(listener, target):
     while True:
         client, _ = listener.accept()
+        if not RELAYING.is_set():
+            try:
+                # Read the request head first: closing on unread data would reset the connection.
+                client.settimeout(2)
+                head = b""
+                while b"\r\n\r\n" not in head and len(head) < 65536:
+                    chunk = client.recv(4096)
+                    if not chunk:
+                        break
+                    head += chunk
+                client.sendall(NOT_CONNECTED)
+            except OSError:
+                pass
+            client.close()
+            continue
         try:
             upstream = socket.create_connection(target)
         except OSError as e:
             log("ERR", f"Unable to reach the origin service. The service may be down or it may not be responding to traffic from cloudflared: {e}")
             client.close()
             continue
+        with OPEN_LOCK:
+            OPEN.update((client, upstream))
         threading.Thread(target=pipe, args=(client, upstream), daemon=True).start()
         threading.Thread(target=pipe, args=(upstream, client), daemon=True).start()
 
 
+def stop_relaying(*_):
+    RELAYING.clear()
+    log("ERR", "Connection terminated error=\"no more connections active and exiting\" connIndex=0")
+    with OPEN_LOCK:
+        cut = list(OPEN)
+    for s in cut:
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
 def main(argv):
+    # Before anything is relayed: a test may signal as soon as the tunnel is up.
+    signal.signal(signal.SIGUSR1, stop_relaying)
     if len(argv) < 1 or argv[0] != "tunnel":
         log("ERR", f"unknown command {argv!r}; the stand-in knows only `tunnel`")
         return 2

@@ -634,6 +634,11 @@ const en = {
   'public.saved': 'Saved.',
   'public.presetUrl': 'The URL to paste into {name}:',
   'public.presetNeedsPublic': '{name} connects from the internet: turn on Public access in Settings first; this is where its URL will show.',
+  // Settings → Public access: share links through the public URL (ui/settings_public.js).
+  'public.shareLinks': 'Allow share links on the public URL',
+  'public.shareLinksHint': 'Off: share links open only on this computer. On: anyone with a share link can open its read-only page through the public URL while public access is on; nothing else of Trek becomes reachable.',
+  'public.shareLinksOn': 'Share links open through the public URL too (read-only pages only). Revoke a link in its trip to cut it off.',
+  'public.shareLinksError': 'Could not change this setting: {message}',
   // Add-ons (Settings → Add-ons; ui/settings_addons.js).
   'addons.title': 'Add-ons',
   'addons.intro': 'Switch off what you do not use: its tools disappear for every connected assistant. Switching one ends the live connections, which reconnect by themselves and list their tools again.',
