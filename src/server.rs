@@ -169,6 +169,12 @@ impl Server {
                 tracing::debug!(%error, "cannot set TCP_NODELAY");
             }
         });
+        // Written before the first request can be answered (the socket is already bound), so
+        // whoever sees /healthz answer also finds the instance file (it raced under load).
+        write_instance_file(
+            &config,
+            &InstanceInfo { pid: std::process::id(), port: addr.port(), url: local_url },
+        );
         let task = tokio::spawn(async move {
             axum::serve(listener, router)
                 .with_graceful_shutdown(async move { shutdown.cancelled().await })
@@ -180,11 +186,6 @@ impl Server {
         if config.resume_tunnel {
             resume_tunnel(&state).await;
         }
-
-        write_instance_file(
-            &config,
-            &InstanceInfo { pid: std::process::id(), port: addr.port(), url: local_url },
-        );
         tracing::info!(url = %format!("http://{addr}"), data_dir = %config.data_dir.display(), "Trek is serving");
         Ok(Self { addr, state, config, cancel, task })
     }

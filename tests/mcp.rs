@@ -46,10 +46,17 @@ async fn rmcp_client_lists_and_calls_tools_in_a_session() {
     for tool in &tools {
         assert!(tool.title.is_some(), "{} has no title", tool.name);
         let a = tool.annotations.as_ref().unwrap_or_else(|| panic!("{} has no annotations", tool.name));
-        assert!(a.read_only_hint.is_some() && a.destructive_hint.is_some(), "{}", tool.name);
+        // Hints equal to the specification's defaults are left out; a local tool always says
+        // it is closed-world (openWorldHint defaults to true).
+        assert_eq!(a.open_world_hint, Some(false), "{}", tool.name);
     }
-    let list = tools.iter().find(|t| t.name == "list_trips").unwrap();
-    assert_eq!(list.annotations.as_ref().unwrap().read_only_hint, Some(true));
+    let hints = |name: &str| {
+        let a = tools.iter().find(|t| t.name == name).unwrap().annotations.clone().unwrap();
+        (a.read_only_hint.unwrap_or(false), a.is_destructive(), a.is_idempotent())
+    };
+    assert!(hints("list_trips").0);
+    assert_eq!(hints("create_trip"), (false, false, false));
+    assert_eq!(hints("update_trip"), (false, false, true));
 
     let created = client
         .call_tool(CallToolRequestParams::new("create_trip").with_arguments(args(json!({

@@ -258,7 +258,6 @@ pub(crate) fn remove_stay(cx: &Ctx<'_>, trip_id: i64, id: i64) -> Result<(), Dom
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAccommodationInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The place stayed at (create it first with create_place).
     pub place_id: i64,
@@ -315,7 +314,6 @@ pub fn create_accommodation(
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAccommodationInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The accommodation's id (from get_trip_summary).
     pub accommodation_id: i64,
@@ -375,7 +373,6 @@ pub fn update_accommodation(
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccommodationIdInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The accommodation's id (from get_trip_summary).
     pub accommodation_id: i64,

@@ -172,7 +172,6 @@ fn times(
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignPlaceInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The day's id (from get_trip_summary).
     pub day_id: i64,
@@ -207,7 +206,6 @@ pub fn assign_place_to_day(cx: &Ctx<'_>, input: AssignPlaceInput) -> Result<Assi
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnassignPlaceInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The day the assignment is on.
     pub day_id: i64,
@@ -231,7 +229,6 @@ pub fn unassign_place(cx: &Ctx<'_>, input: UnassignPlaceInput) -> Result<Deleted
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReorderInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The day's id.
     pub day_id: i64,
@@ -270,7 +267,6 @@ pub fn reorder_day_assignments(cx: &Ctx<'_>, input: ReorderInput) -> Result<Assi
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAssignmentTimeInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The assignment's id.
     pub assignment_id: i64,
@@ -301,7 +297,6 @@ pub fn update_assignment_time(
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MoveAssignmentInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The assignment's id.
     pub assignment_id: i64,
@@ -325,7 +320,6 @@ pub fn move_assignment(cx: &Ctx<'_>, input: MoveAssignmentInput) -> Result<Assig
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignmentIdInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The assignment's id.
     pub assignment_id: i64,
@@ -349,7 +343,6 @@ pub fn get_assignment_participants(
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetParticipantsInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The assignment's id.
     pub assignment_id: i64,

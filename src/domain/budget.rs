@@ -482,7 +482,6 @@ fn replace_members(cx: &Ctx<'_>, item_id: i64, user_ids: &[i64]) -> Result<(), D
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBudgetItemInput {
-    /// The trip's id (from list_trips).
     pub trip_id: i64,
     /// What the expense is, 1-200 characters.
     pub name: String,
@@ -551,7 +550,6 @@ pub fn create_budget_item(cx: &Ctx<'_>, input: CreateBudgetItemInput) -> Result<
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateBudgetItemInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The item's id (from list_budget_items).
     pub item_id: i64,
@@ -623,7 +621,6 @@ pub fn update_budget_item(cx: &Ctx<'_>, input: UpdateBudgetItemInput) -> Result<
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BudgetItemIdInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The item's id (from list_budget_items).
     pub item_id: i64,
@@ -647,7 +644,6 @@ pub fn delete_budget_item(cx: &Ctx<'_>, input: BudgetItemIdInput) -> Result<Dele
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetBudgetItemMembersInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The item's id (from list_budget_items).
     pub item_id: i64,
@@ -673,7 +669,6 @@ pub fn set_budget_item_members(
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ToggleBudgetMemberPaidInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The item's id (from list_budget_items).
     pub item_id: i64,

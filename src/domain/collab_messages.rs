@@ -143,7 +143,6 @@ fn get_message(cx: &Ctx<'_>, trip_id: i64, message_id: i64) -> Result<Message, D
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListMessagesInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// Only messages older than this message id (the previous page's next_before).
     pub before: Option<i64>,
@@ -180,7 +179,6 @@ pub fn list_collab_messages(cx: &Ctx<'_>, input: ListMessagesInput) -> Result<Me
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendMessageInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The text, 1-4000 characters.
     pub body: String,
@@ -217,7 +215,6 @@ pub fn send_collab_message(cx: &Ctx<'_>, input: SendMessageInput) -> Result<Mess
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessageIdInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The message's id (from list_collab_messages).
     pub message_id: i64,
@@ -237,7 +234,6 @@ pub fn delete_collab_message(cx: &Ctx<'_>, input: MessageIdInput) -> Result<Dele
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReactInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The message's id (from list_collab_messages).
     pub message_id: i64,

@@ -74,7 +74,6 @@ const MAX_CONTENT: usize = 20_000;
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCollabNoteInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// 1-200 characters.
     pub title: String,
@@ -109,7 +108,6 @@ pub fn create_collab_note(cx: &Ctx<'_>, input: CreateCollabNoteInput) -> Result<
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCollabNoteInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The note's id (from list_collab_notes).
     pub note_id: i64,
@@ -159,7 +157,6 @@ pub fn update_collab_note(cx: &Ctx<'_>, input: UpdateCollabNoteInput) -> Result<
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CollabNoteIdInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The note's id (from list_collab_notes).
     pub note_id: i64,

@@ -178,7 +178,6 @@ pub fn list_collab_polls(cx: &Ctx<'_>, input: TripIdInput) -> Result<PollList, D
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePollInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// 1-300 characters.
     pub question: String,
@@ -260,7 +259,6 @@ pub fn create_collab_poll(cx: &Ctx<'_>, input: CreatePollInput) -> Result<Poll, 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VoteInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The poll's id (from list_collab_polls).
     pub poll_id: i64,
@@ -314,7 +312,6 @@ pub fn vote_collab_poll(cx: &Ctx<'_>, input: VoteInput) -> Result<Poll, DomainEr
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PollIdInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The poll's id (from list_collab_polls).
     pub poll_id: i64,

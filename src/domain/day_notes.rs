@@ -55,7 +55,6 @@ fn get_note(cx: &Ctx<'_>, trip_id: i64, day_id: i64, note_id: i64) -> Result<Day
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDayNoteInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The day's id (from get_trip_summary).
     pub day_id: i64,
@@ -86,7 +85,6 @@ pub fn create_day_note(cx: &Ctx<'_>, input: CreateDayNoteInput) -> Result<DayNot
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateDayNoteInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The day the note is on.
     pub day_id: i64,
@@ -129,7 +127,6 @@ pub fn update_day_note(cx: &Ctx<'_>, input: UpdateDayNoteInput) -> Result<DayNot
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DayNoteIdInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The day the note is on.
     pub day_id: i64,

@@ -51,7 +51,6 @@ pub fn ensure_day_in_trip(cx: &Ctx<'_>, trip_id: i64, day_id: i64) -> Result<(),
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDayInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The day's date (YYYY-MM-DD); dated days are kept in date order. Omit for an undated day
     /// at the end.
@@ -115,7 +114,6 @@ pub fn create_day(cx: &Ctx<'_>, input: CreateDayInput) -> Result<Day, DomainErro
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateDayInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The day's id (from get_trip_summary).
     pub day_id: i64,
@@ -146,7 +144,6 @@ pub fn update_day(cx: &Ctx<'_>, input: UpdateDayInput) -> Result<Day, DomainErro
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DayIdInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The day's id (from get_trip_summary).
     pub day_id: i64,

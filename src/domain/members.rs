@@ -52,7 +52,6 @@ pub fn list_trip_members(cx: &Ctx<'_>, input: TripIdInput) -> Result<MemberList,
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddTripMemberInput {
-    /// The trip's id (from list_trips).
     pub trip_id: i64,
     /// The companion profile's user id. Give this or username.
     pub user_id: Option<i64>,
@@ -106,7 +105,6 @@ pub fn add_trip_member(cx: &Ctx<'_>, input: AddTripMemberInput) -> Result<Member
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RemoveTripMemberInput {
-    /// The trip's id (from list_trips).
     pub trip_id: i64,
     /// The member's user id (from list_trip_members).
     pub user_id: i64,

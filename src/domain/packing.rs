@@ -314,7 +314,6 @@ pub fn list_packing_items(cx: &Ctx<'_>, input: TripIdInput) -> Result<PackingIte
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePackingItemInput {
-    /// The trip's id (from list_trips).
     pub trip_id: i64,
     /// 1-200 characters.
     pub name: String,
@@ -343,7 +342,6 @@ pub fn create_packing_item(cx: &Ctx<'_>, input: CreatePackingItemInput) -> Resul
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePackingItemInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The item's id (from list_packing_items).
     pub item_id: i64,
@@ -388,7 +386,6 @@ pub fn update_packing_item(cx: &Ctx<'_>, input: UpdatePackingItemInput) -> Resul
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TogglePackingItemInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The item's id (from list_packing_items).
     pub item_id: i64,
@@ -411,7 +408,6 @@ pub fn toggle_packing_item(cx: &Ctx<'_>, input: TogglePackingItemInput) -> Resul
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackingItemIdInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The item's id (from list_packing_items).
     pub item_id: i64,
@@ -430,7 +426,6 @@ pub fn delete_packing_item(cx: &Ctx<'_>, input: PackingItemIdInput) -> Result<De
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReorderPackingItemsInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// Item ids in the wanted order; items not listed keep their order after them.
     pub ordered_ids: Vec<i64>,
@@ -490,7 +485,6 @@ pub struct ImportItem {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkImportPackingInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// Lines ("2x socks") or items ({"name", "category", "quantity", "bag", "checked"}).
     pub items: Vec<ImportEntry>,
@@ -768,7 +762,6 @@ fn insert_bag(cx: &Ctx<'_>, trip_id: i64, name: &str, color: &str) -> Result<i64
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePackingBagInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// e.g. "Carry-on", "Checked bag"; 1-100 characters.
     pub name: String,
@@ -787,7 +780,6 @@ pub fn create_packing_bag(cx: &Ctx<'_>, input: CreatePackingBagInput) -> Result<
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePackingBagInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The bag's id (from list_packing_bags).
     pub bag_id: i64,
@@ -819,7 +811,6 @@ pub fn update_packing_bag(cx: &Ctx<'_>, input: UpdatePackingBagInput) -> Result<
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackingBagIdInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The bag's id (from list_packing_bags).
     pub bag_id: i64,
@@ -850,7 +841,6 @@ pub fn delete_packing_bag(cx: &Ctx<'_>, input: PackingBagIdInput) -> Result<Dele
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetBagMembersInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The bag's id (from list_packing_bags).
     pub bag_id: i64,
@@ -887,7 +877,6 @@ pub fn get_packing_category_assignees(
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetPackingCategoryAssigneesInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The category, e.g. "Electronics" (as on the items).
     pub category_name: String,

@@ -113,7 +113,6 @@ pub enum AssignmentFilter {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListPlacesInput {
-    /// The trip's id (from list_trips).
     pub trip_id: i64,
     /// all (default), unassigned (not planned on any day) or assigned.
     #[serde(default)]
@@ -364,7 +363,6 @@ impl PlaceFields {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePlaceInput {
-    /// The trip's id (from list_trips).
     pub trip_id: i64,
     /// 1-200 characters.
     pub name: String,
@@ -521,7 +519,6 @@ pub fn create_place(cx: &Ctx<'_>, input: CreatePlaceInput) -> Result<Place, Doma
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePlaceInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The place's id (from list_places).
     pub place_id: i64,
@@ -614,7 +611,6 @@ pub fn update_place(cx: &Ctx<'_>, input: UpdatePlaceInput) -> Result<Place, Doma
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlaceIdInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The place's id (from list_places).
     pub place_id: i64,

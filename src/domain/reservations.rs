@@ -376,7 +376,6 @@ fn hotel_only(kind: ReservationType, given: &[(&'static str, bool)]) -> Result<(
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateReservationInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// flight, hotel, restaurant, train, car, cruise, event, tour, activity or other.
     #[serde(rename = "type")]
@@ -511,7 +510,6 @@ pub fn create_reservation(cx: &Ctx<'_>, input: CreateReservationInput) -> Result
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateReservationInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The reservation's id (from list_reservations).
     pub reservation_id: i64,
@@ -615,7 +613,6 @@ fn parse_status(stored: &str) -> Result<ReservationStatus, DomainError> {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReservationIdInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The reservation's id (from list_reservations).
     pub reservation_id: i64,
@@ -637,7 +634,6 @@ pub fn delete_reservation(cx: &Ctx<'_>, input: ReservationIdInput) -> Result<Del
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListReservationsInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// Only this day's reservations.
     pub day_id: Option<i64>,
@@ -662,7 +658,6 @@ pub fn list_reservations(cx: &Ctx<'_>, input: ListReservationsInput) -> Result<R
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReorderReservationsInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The day whose reservations to order; omit (or null) for those without a day.
     pub day_id: Option<i64>,
@@ -701,7 +696,6 @@ pub fn reorder_reservations(
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkHotelInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// A hotel reservation's id.
     pub reservation_id: i64,

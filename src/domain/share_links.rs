@@ -114,7 +114,6 @@ pub fn get_share_link(cx: &Ctx<'_>, input: TripIdInput) -> Result<ShareLinkState
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateShareLinkInput {
-    /// The trip's id (from list_trips).
     pub trip_id: i64,
     /// Show every place with coordinates. New links: true; omitted on update: unchanged.
     pub share_map: Option<bool>,

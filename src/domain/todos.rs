@@ -125,7 +125,6 @@ fn due_date(value: Option<String>) -> Result<Option<String>, DomainError> {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTodoInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// What to do, 1-500 characters.
     pub name: String,
@@ -172,7 +171,6 @@ pub fn create_todo(cx: &Ctx<'_>, input: CreateTodoInput) -> Result<Todo, DomainE
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTodoInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The item's id (from list_todos).
     pub item_id: i64,
@@ -233,7 +231,6 @@ pub fn update_todo(cx: &Ctx<'_>, input: UpdateTodoInput) -> Result<Todo, DomainE
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ToggleTodoInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The item's id (from list_todos).
     pub item_id: i64,
@@ -256,7 +253,6 @@ pub fn toggle_todo(cx: &Ctx<'_>, input: ToggleTodoInput) -> Result<Todo, DomainE
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TodoIdInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The item's id (from list_todos).
     pub item_id: i64,
@@ -275,7 +271,6 @@ pub fn delete_todo(cx: &Ctx<'_>, input: TodoIdInput) -> Result<Deleted, DomainEr
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReorderTodosInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// Every to-do id of the trip, once each, in the new order.
     pub ordered_ids: Vec<i64>,
@@ -359,7 +354,6 @@ pub fn get_todo_category_assignees(
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetCategoryAssigneesInput {
-    /// The trip's id.
     pub trip_id: i64,
     /// The to-do category, e.g. "Booking".
     pub category_name: String,

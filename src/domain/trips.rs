@@ -204,7 +204,6 @@ pub fn ensure_owner(cx: &Ctx<'_>, trip_id: i64, action: &str) -> Result<(), Doma
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTripInput {
-    /// The trip's id (from list_trips).
     pub trip_id: i64,
     /// New title, 1-200 characters.
     pub title: Option<String>,
@@ -369,7 +368,6 @@ pub struct TripSummary {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TripIdInput {
-    /// The trip's id (from list_trips).
     pub trip_id: i64,
 }
 

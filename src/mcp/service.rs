@@ -67,15 +67,30 @@ fn access(context: &RequestContext<RoleServer>) -> Result<AccessContext, ErrorDa
         .ok_or_else(|| ErrorData::internal_error("request reached MCP without authentication", None))
 }
 
-/// MCP annotations, derived from the declared kind so they cannot disagree with behaviour.
+/// MCP annotations, derived from the declared kind so they cannot disagree with behaviour. Only
+/// hints that differ from the specification's defaults are sent (readOnly false, destructive
+/// true, idempotent false, openWorld true), and a read tool sends neither destructive nor
+/// idempotent, which the specification says mean nothing when readOnly is true: ~42 bytes a
+/// tool, in every session's context.
 fn annotations(entry: &Entry) -> ToolAnnotations {
     let m = entry.meta;
+    let read = matches!(m.kind, Kind::Read | Kind::Outbound);
     // No title here: the tool's own `title` carries it, and every byte of the list is context.
-    ToolAnnotations::new()
-        .read_only(matches!(m.kind, Kind::Read | Kind::Outbound))
-        .destructive(m.kind == Kind::Delete)
-        .idempotent(m.idempotent || matches!(m.kind, Kind::Read | Kind::Outbound))
-        .open_world(m.kind == Kind::Outbound)
+    let mut a = ToolAnnotations::new();
+    if read {
+        a = a.read_only(true);
+    } else {
+        if m.kind != Kind::Delete {
+            a = a.destructive(false);
+        }
+        if m.idempotent {
+            a = a.idempotent(true);
+        }
+    }
+    if m.kind != Kind::Outbound {
+        a = a.open_world(false);
+    }
+    a
 }
 
 /// A tool as `tools/list` shows it. No `outputSchema`: the list is sent into the assistant's
@@ -400,4 +415,59 @@ fn paused_error(p: Paused) -> ErrorData {
 
 fn op_available(op: &str, access: &AccessContext, addons: AddonSet) -> bool {
     registry().get(op).is_some_and(|e| e.meta.available(access.scopes, addons))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::scopes::ScopeSet;
+
+    /// The hints a client reads, with the specification's defaults for absent ones.
+    fn effective(a: &ToolAnnotations) -> (bool, bool, bool, bool) {
+        (
+            a.read_only_hint.unwrap_or(false),
+            a.is_destructive(),
+            a.is_idempotent(),
+            a.open_world_hint.unwrap_or(true),
+        )
+    }
+
+    #[test]
+    fn annotations_say_what_the_kind_does_with_spec_defaults_left_out() {
+        for entry in registry().all() {
+            let a = annotations(entry);
+            let (read_only, destructive, idempotent, open_world) = effective(&a);
+            let kind = entry.meta.kind;
+            let name = entry.meta.name;
+            assert_eq!(read_only, matches!(kind, Kind::Read | Kind::Outbound), "{name}");
+            assert_eq!(open_world, kind == Kind::Outbound, "{name}");
+            if read_only {
+                // Meaningless for read tools (spec), so never sent.
+                assert_eq!((a.destructive_hint, a.idempotent_hint), (None, None), "{name}");
+            } else {
+                assert_eq!(destructive, kind == Kind::Delete, "{name}");
+                assert_eq!(idempotent, entry.meta.idempotent, "{name}");
+            }
+            // No hint is sent with its default value.
+            assert_ne!(a.read_only_hint, Some(false), "{name}");
+            assert_ne!(a.destructive_hint, Some(true), "{name}");
+            assert_ne!(a.idempotent_hint, Some(false), "{name}");
+            assert_ne!(a.open_world_hint, Some(true), "{name}");
+        }
+    }
+
+    #[test]
+    fn listed_tools_are_compact() {
+        let tools: Vec<Tool> = registry().visible(ScopeSet::all(), AddonSet::all()).map(tool).collect();
+        let list = serde_json::to_value(ListToolsResult::with_all_items(tools)).unwrap();
+        let get = list["tools"].as_array().unwrap().iter().find(|t| t["name"] == "get_trip_summary").unwrap();
+        assert_eq!(get["annotations"], serde_json::json!({ "readOnlyHint": true, "openWorldHint": false }));
+        assert!(get.get("outputSchema").is_none());
+        let delete = list["tools"].as_array().unwrap().iter().find(|t| t["name"] == "delete_trip").unwrap();
+        assert_eq!(delete["annotations"], serde_json::json!({ "openWorldHint": false }));
+        let text = list.to_string();
+        for noise in ["\"format\":\"double\"", "\"format\":\"int64\"", "\"$schema\"", "\"outputSchema\""] {
+            assert!(!text.contains(noise), "{noise} in tools/list");
+        }
+    }
 }

@@ -31,8 +31,8 @@ ops! {
     MarkCountryVisited {
         name: "mark_country_visited",
         title: "Mark country visited",
-        description: "Mark a country as visited in your Atlas using its ISO 3166-1 alpha-2 code (e.g. \"FR\", \
-            \"JP\"; case does not matter). Marking an already visited country changes nothing.",
+        description: "Mark a country visited in your atlas by its ISO 3166-1 alpha-2 code (e.g. \"FR\"; any case). \
+            Marking it again changes nothing.",
         scope: Some(Scope::AtlasWrite),
         addon: None,
         kind: Write,
@@ -103,8 +103,8 @@ ops! {
     GetAtlasStats {
         name: "get_atlas_stats",
         title: "Get atlas statistics",
-        description: "Get your atlas statistics: countries visited (of all, with the share in percent), \
-            regions visited, continents visited with visited/total countries per continent, bucket list size.",
+        description: "Your atlas statistics: countries visited (count and percent), regions, continents with \
+            visited/total countries, bucket list size.",
         scope: Some(Scope::AtlasRead),
         addon: Some(Addon::Atlas),
         kind: Read,
@@ -131,8 +131,8 @@ ops! {
     MarkRegionVisited {
         name: "mark_region_visited",
         title: "Mark region visited",
-        description: "Mark a sub-country region as visited by its ISO 3166-2 code (e.g. \"US-CA\" for \
-            California, \"JP-26\" for Kyoto; case does not matter). Marking it again changes nothing.",
+        description: "Mark a region visited by its ISO 3166-2 code (e.g. \"JP-26\" for Kyoto; any case). Marking it \
+            again changes nothing.",
         scope: Some(Scope::AtlasWrite),
         addon: Some(Addon::Atlas),
         kind: Write,
@@ -159,8 +159,8 @@ ops! {
     GetCountryAtlasPlaces {
         name: "get_country_atlas_places",
         title: "Get country atlas places",
-        description: "Get the places saved in your trips that lie in one country (ISO 3166-1 alpha-2 code): \
-            those whose address ends with the country's name or code, as search_place writes addresses.",
+        description: "The places in your trips that lie in one country (ISO 3166-1 alpha-2 code), matched by the \
+            address's country name or code as search_place writes it.",
         scope: Some(Scope::AtlasRead),
         addon: Some(Addon::Atlas),
         kind: Read,

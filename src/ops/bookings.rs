@@ -16,9 +16,8 @@ ops! {
     ListReservations {
         name: "list_reservations",
         title: "List reservations",
-        description: "List a trip's reservations (flights, hotels, restaurants, trains, cars, cruises, events, \
-            tours, activities, other) with status, day, date and time, confirmation code and price, ordered by \
-            day and then display position; those without a day come last. Give day_id for one day only.",
+        description: "List a trip's reservations with type, status, day, date and time, confirmation code and price, \
+            by day and position (undated last). day_id limits it to one day.",
         scope: Some(Scope::ReservationsRead),
         addon: None,
         kind: Read,
@@ -31,12 +30,10 @@ ops! {
     CreateReservation {
         name: "create_reservation",
         title: "Create reservation",
-        description: "Record a booking as a pending reservation (the user confirms it later with \
-            update_reservation). type is one of flight, hotel, restaurant, train, car, cruise, event, tour, \
-            activity, other. reservation_time is \"2027-04-05T19:30\", a date, or an HH:MM time with day_id; the \
-            day is found from the date when day_id is omitted. price is a decimal string in the trip's currency. \
-            Hotels: give place_id + start_day_id + end_day_id (+ check_in/check_out HH:MM) to create the \
-            accommodation too, or accommodation_id to link an existing one.",
+        description: "Record a booking as a pending reservation (confirm it later with update_reservation). \
+            reservation_time is \"2027-04-05T19:30\", a date, or HH:MM with day_id. For a hotel, give \
+            place_id + start_day_id + end_day_id to create the accommodation too, or accommodation_id to \
+            link one.",
         scope: Some(Scope::ReservationsWrite),
         addon: None,
         kind: Write,
@@ -52,9 +49,8 @@ ops! {
     UpdateReservation {
         name: "update_reservation",
         title: "Update reservation",
-        description: "Change any field of a reservation, including status: pending, confirmed or cancelled \
-            (use confirmed once the booking is made). Omitted fields stay; null clears a nullable field. A new \
-            day_id moves it to the end of that day's order.",
+        description: "Change any field of a reservation, including status (pending, confirmed once booked, \
+            cancelled). Omitted fields stay; null clears. A new day_id moves it to the end of that day.",
         scope: Some(Scope::ReservationsWrite),
         addon: None,
         kind: Write,
@@ -84,9 +80,8 @@ ops! {
     ReorderReservations {
         name: "reorder_reservations",
         title: "Reorder reservations",
-        description: "Set the display order of the reservations within one day by listing every reservation \
-            id of that day once, in the new order (omit day_id for the reservations without a day). Returns \
-            that day's reservations in order.",
+        description: "Set the order of one day's reservations by listing each of its reservation ids once (omit \
+            day_id for those without a day). Returns them in order.",
         scope: Some(Scope::ReservationsWrite),
         addon: None,
         kind: Write,
@@ -99,9 +94,8 @@ ops! {
     LinkHotelAccommodation {
         name: "link_hotel_accommodation",
         title: "Link hotel accommodation",
-        description: "Set or update a hotel reservation's place and check-in/check-out days (ids from \
-            get_trip_summary; check-out after check-in), creating its accommodation record or updating the \
-            existing one. Optional check_in/check_out times are HH:MM.",
+        description: "Set a hotel reservation's place and check-in/check-out days (ids from get_trip_summary), \
+            creating or updating its accommodation; optional HH:MM times.",
         scope: Some(Scope::ReservationsWrite),
         addon: None,
         kind: Write,
@@ -114,10 +108,9 @@ ops! {
     CreateAccommodation {
         name: "create_accommodation",
         title: "Create accommodation",
-        description: "Add a stay (hotel, apartment, ryokan, …) at a place of the trip from a check-in day to a \
-            later check-out day, named by day id (start_day_id/end_day_id) or by date (start_date/end_date), \
-            with optional check_in/check_out times (HH:MM), confirmation and notes. Create the place first \
-            with create_place. For a booked hotel, create_reservation with type hotel can do both at once.",
+        description: "Add a stay at a place of the trip from a check-in day to a later check-out day, by day id or by \
+            date. Create the place first with create_place; for a booked hotel, create_reservation with \
+            type hotel does both.",
         scope: Some(Scope::ReservationsWrite),
         addon: None,
         kind: Write,
@@ -133,9 +126,8 @@ ops! {
     UpdateAccommodation {
         name: "update_accommodation",
         title: "Update accommodation",
-        description: "Change an accommodation's place, check-in/check-out days (by id or date), times, \
-            confirmation or notes. Omitted fields stay; null clears times, confirmation and notes. Check-out \
-            must stay after check-in.",
+        description: "Change an accommodation's place, days (by id or date), times, confirmation or notes. Omitted \
+            fields stay; null clears times, confirmation and notes.",
         scope: Some(Scope::ReservationsWrite),
         addon: None,
         kind: Write,

@@ -14,10 +14,9 @@ ops! {
     ListBudgetItems {
         name: "list_budget_items",
         title: "List budget items",
-        description: "List a trip's expenses in order with category, total_price (decimal string in the trip's \
-            currency), the informational persons/days split with derived per_person/per_day, who paid \
-            (paid_by), the members splitting each item with their share and whether they have paid it, and \
-            the overall total.",
+        description: "List a trip's expenses with category, total_price (decimal string, trip currency), \
+            per-person/per-day figures, who paid, the members splitting each and whether they paid, and the \
+            total.",
         scope: Some(Scope::BudgetRead),
         addon: None,
         kind: Read,
@@ -30,9 +29,8 @@ ops! {
     GetBudgetPerPerson {
         name: "get_budget_per_person",
         title: "Budget per person",
-        description: "Per-person budget figures for a trip: each member's share of the items they split, what \
-            they paid for others, shares already repaid or received, and their balance (positive: others \
-            owe them; negative: they owe). Amounts are exact decimal strings in the trip's currency.",
+        description: "Per-person budget of a trip: each member's share, what they paid for others, repaid or received \
+            shares and their balance (positive: others owe them), as decimal strings.",
         scope: Some(Scope::BudgetRead),
         addon: None,
         kind: Read,
@@ -45,9 +43,8 @@ ops! {
     GetBudgetSettlement {
         name: "get_budget_settlement",
         title: "Budget settlement",
-        description: "Suggested transfers that settle who owes whom on a trip (largest debtor pays largest \
-            creditor; at most one transfer fewer than the people involved). Shares already marked paid with \
-            toggle_budget_member_paid are not owed again. settled is true when nobody owes anything.",
+        description: "Suggested transfers that settle who owes whom on a trip, fewest transfers first; shares marked \
+            paid are not owed again. settled is true when nobody owes anything.",
         scope: Some(Scope::BudgetRead),
         addon: None,
         kind: Read,
@@ -60,10 +57,9 @@ ops! {
     CreateBudgetItem {
         name: "create_budget_item",
         title: "Create budget item",
-        description: "Add an expense with name, category (e.g. Accommodation, Food, Transport) and total_price as \
-            a decimal string in the trip's currency (\"120.50\"; no decimals for JPY). Optionally: persons and \
-            days (informational split), paid_by (the member who paid), user_ids (members splitting it equally), \
-            note and expense_date (YYYY-MM-DD). Member ids come from list_trip_members.",
+        description: "Add an expense to a trip's budget: name, category (e.g. Food) and total_price as a decimal \
+            string in the trip's currency (\"120.50\"). paid_by and user_ids (who splits it equally) are \
+            member ids from list_trip_members.",
         scope: Some(Scope::BudgetWrite),
         addon: None,
         kind: Write,
@@ -79,9 +75,8 @@ ops! {
     UpdateBudgetItem {
         name: "update_budget_item",
         title: "Update budget item",
-        description: "Update an expense's name, category, total_price (decimal string), split (persons/days), \
-            payer (paid_by), note or expense_date. Omitted fields stay; null clears persons, days, paid_by, \
-            note and expense_date. Get item ids from list_budget_items.",
+        description: "Update an expense (ids from list_budget_items). Omitted fields stay; null clears persons, days, \
+            paid_by, note and expense_date.",
         scope: Some(Scope::BudgetWrite),
         addon: None,
         kind: Write,
@@ -111,9 +106,8 @@ ops! {
     SetBudgetItemMembers {
         name: "set_budget_item_members",
         title: "Set budget item members",
-        description: "Set which trip members are splitting a budget item (replaces the current member list; [] \
-            clears it). Only members of the trip (list_trip_members) may be given. Members who stay keep \
-            their paid mark.",
+        description: "Set which trip members (list_trip_members) split a budget item, replacing the list; [] clears \
+            it. Members who stay keep their paid mark.",
         scope: Some(Scope::BudgetWrite),
         addon: None,
         kind: Write,
@@ -126,8 +120,8 @@ ops! {
     ToggleBudgetMemberPaid {
         name: "toggle_budget_member_paid",
         title: "Toggle budget member paid",
-        description: "Mark or unmark a member as having paid their share of a budget item to its payer (paid: \
-            true or false; omit paid to flip). The member must be splitting the item (set_budget_item_members).",
+        description: "Mark or unmark a member's share of a budget item as paid to its payer (omit paid to flip). The \
+            member must split the item.",
         scope: Some(Scope::BudgetWrite),
         addon: None,
         kind: Write,

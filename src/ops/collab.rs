@@ -13,8 +13,8 @@ ops! {
     ListCollabPolls {
         name: "list_collab_polls",
         title: "List collab polls",
-        description: "List a trip's polls, open ones first, with each option's index, label, vote count and \
-            voters, whether you voted for it, the deadline and whether the poll is closed.",
+        description: "List a trip's polls, open first, with each option's index, label, votes and voters, your votes, \
+            the deadline and whether it is closed.",
         scope: Some(Scope::CollabRead),
         addon: Some(Addon::Collab),
         kind: Read,
@@ -44,9 +44,9 @@ ops! {
     VoteCollabPoll {
         name: "vote_collab_poll",
         title: "Vote on collab poll",
-        description: "Vote for an option of a poll by its 0-based index (from list_collab_polls). Voting for an \
-            option you already chose removes that vote; in a single-choice poll a new vote replaces your old \
-            one. Closed polls and polls past their deadline take no votes.",
+        description: "Vote for a poll option by its 0-based index (from list_collab_polls). Voting for your own \
+            choice again removes it; in a single-choice poll a new vote replaces the old. Closed polls take \
+            no votes.",
         scope: Some(Scope::CollabWrite),
         addon: Some(Addon::Collab),
         kind: Write,

@@ -14,9 +14,8 @@ ops! {
     CreateDay {
         name: "create_day",
         title: "Create day",
-        description: "Add a day to a trip, with an optional date (YYYY-MM-DD; dated days stay in date order, \
-            undated ones go last), title and notes. Trips with dates get their days automatically; use this \
-            for extra or undated days. At most 90 days per trip.",
+        description: "Add an extra or undated day to a trip (dated trips get their days automatically). Dated days \
+            stay in date order, undated ones go last; at most 90 days per trip.",
         scope: Some(Scope::TripsWrite),
         addon: None,
         kind: Write,
@@ -57,9 +56,9 @@ ops! {
     AssignPlaceToDay {
         name: "assign_place_to_day",
         title: "Assign place to day",
-        description: "Plan a place of the trip on a day, at a position (from 0, default last) with optional \
-            start/end times (HH:MM) and notes. Create the place first with create_place; get day ids from \
-            get_trip_summary. A place may be planned on several days.",
+        description: "Plan a place of the trip on a day (day ids from get_trip_summary), at a position (from 0, \
+            default last) with optional HH:MM start/end times and notes. A place may be planned on several \
+            days.",
         scope: Some(Scope::TripsWrite),
         addon: None,
         kind: Write,
@@ -100,8 +99,8 @@ ops! {
     UpdateAssignmentTime {
         name: "update_assignment_time",
         title: "Update assignment time",
-        description: "Set the start and/or end time (HH:MM, 24-hour) of a planned place, e.g. \"09:00\" to \
-            \"11:30\"; null clears a time, an omitted one stays. The end may not be before the start.",
+        description: "Set the start and/or end time (HH:MM, 24-hour) of a planned place; null clears a time, an \
+            omitted one stays. The end may not be before the start.",
         scope: Some(Scope::TripsWrite),
         addon: None,
         kind: Write,
@@ -156,8 +155,8 @@ ops! {
     CreateDayNote {
         name: "create_day_note",
         title: "Create day note",
-        description: "Add a note to a day with an optional time label (\"09:00\", \"Morning\") and an emoji icon, \
-            e.g. a heads-up about an early start or a booking. Notes keep the order they were added in.",
+        description: "Add a note to a day with an optional time label (\"09:00\", \"Morning\") and emoji icon, e.g. a \
+            heads-up about an early start. Notes stay in the order added.",
         scope: Some(Scope::TripsWrite),
         addon: None,
         kind: Write,

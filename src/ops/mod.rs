@@ -14,6 +14,7 @@ mod notes;
 mod notifications;
 mod packing;
 mod places;
+mod schema;
 mod share;
 mod todos;
 mod trips;
@@ -33,6 +34,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 pub use addons::{AddonSet, AddonState};
+use schema::schema_object;
 
 use crate::auth::scopes::{Scope, ScopeSet};
 use crate::clock::UnixTime;
@@ -188,40 +190,6 @@ fn parse_input<T: DeserializeOwned>(args: Value) -> Result<T, OpError> {
             OpError::InvalidArguments(format!("{path}: {inner}"))
         }
     })
-}
-
-fn schema_object<T: JsonSchema>() -> Map<String, Value> {
-    match serde_json::to_value(schemars::schema_for!(T)) {
-        Ok(Value::Object(mut map)) => {
-            // Every session sends these schemas to the assistant's context: drop what tells it
-            // nothing. `$schema` is MCP's default dialect (2020-12) anyway; the root `title` is
-            // the Rust type's name; `format: int64`-style hints repeat `type: integer`.
-            map.remove("$schema");
-            map.remove("title");
-            strip_integer_formats(&mut map);
-            map
-        }
-        _ => Map::new(),
-    }
-}
-
-fn strip_integer_formats(map: &mut Map<String, Value>) {
-    if map.get("format").and_then(Value::as_str).is_some_and(|f| {
-        matches!(f, "int8" | "int16" | "int32" | "int64" | "uint" | "uint8" | "uint16" | "uint32" | "uint64")
-    }) {
-        map.remove("format");
-    }
-    for value in map.values_mut() {
-        match value {
-            Value::Object(child) => strip_integer_formats(child),
-            Value::Array(items) => {
-                for item in items.iter_mut().filter_map(Value::as_object_mut) {
-                    strip_integer_formats(item);
-                }
-            }
-            _ => {}
-        }
-    }
 }
 
 impl<T: Op> DynOp for T {

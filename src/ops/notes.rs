@@ -26,8 +26,8 @@ ops! {
     CreateCollabNote {
         name: "create_collab_note",
         title: "Create collab note",
-        description: "Create a shared note visible to all trip members, with a title and optional content, \
-            category, colour (hex like #3b82f6) and pin. Use it for trip-wide tips, logistics and contacts.",
+        description: "Create a note all trip members see, with a title and optional content, category, colour and \
+            pin: trip-wide tips, logistics, contacts.",
         scope: Some(Scope::CollabWrite),
         addon: None,
         kind: Write,

@@ -13,9 +13,8 @@ ops! {
     ListNotifications {
         name: "list_notifications",
         title: "List notifications",
-        description: "List your in-app notifications, unread first and then the newest: connection requests \
-            waiting for approval, changes assistants made to trips, reservations still pending the day before, \
-            connections about to be signed out. Page with limit (1-100, default 50) and offset; unread_only filters.",
+        description: "List your in-app notifications, unread first, then newest: connection requests, assistants' \
+            trip changes, pending reservations, expiring connections. Page with limit (1-100) and offset.",
         scope: Some(Scope::NotificationsRead),
         addon: None,
         kind: Read,

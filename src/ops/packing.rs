@@ -17,8 +17,8 @@ ops! {
     ListPackingItems {
         name: "list_packing_items",
         title: "List packing items",
-        description: "List a trip's packing checklist in order: each item's name, category, quantity, whether it \
-            is checked (packed) and its bag, plus how many items there are and how many are checked.",
+        description: "List a trip's packing checklist in order (name, category, quantity, checked, bag) with the item \
+            and checked counts.",
         scope: Some(Scope::PackingRead),
         addon: None,
         kind: Read,
@@ -31,9 +31,8 @@ ops! {
     CreatePackingItem {
         name: "create_packing_item",
         title: "Create packing item",
-        description: "Add an item to the packing checklist with optional category (e.g. Clothes, Toiletries, \
-            Electronics; default General), quantity (1-999) and bag_id (from list_packing_bags). It is added \
-            unchecked at the end. For many items at once use bulk_import_packing.",
+        description: "Add an unchecked item to the end of a trip's packing list, with optional category (default \
+            General), quantity and bag_id (from list_packing_bags). For many items use bulk_import_packing.",
         scope: Some(Scope::PackingWrite),
         addon: None,
         kind: Write,
@@ -49,8 +48,8 @@ ops! {
     UpdatePackingItem {
         name: "update_packing_item",
         title: "Update packing item",
-        description: "Rename an item or change its category, quantity, checked state or bag (bag_id null takes \
-            it out of its bag). Omitted fields stay. Get item ids from list_packing_items.",
+        description: "Rename a packing item or change its category, quantity, checked state or bag (bag_id null takes \
+            it out). Omitted fields stay.",
         scope: Some(Scope::PackingWrite),
         addon: None,
         kind: Write,
@@ -91,8 +90,8 @@ ops! {
     ReorderPackingItems {
         name: "reorder_packing_items",
         title: "Reorder packing items",
-        description: "Set the display order of packing items within a trip: ordered_ids come first in that order, \
-            items not listed keep their relative order after them. Returns the list with dense positions.",
+        description: "Set the order of a trip's packing items: ordered_ids first in that order, the rest after them \
+            in their old order. Returns the list.",
         scope: Some(Scope::PackingWrite),
         addon: None,
         kind: Write,
@@ -105,10 +104,9 @@ ops! {
     BulkImportPackingItems {
         name: "bulk_import_packing",
         title: "Bulk import packing items",
-        description: "Import multiple packing items at once. items holds lines such as \"socks\", \"2x socks\" or \
-            \"socks x2\" (a string may hold several lines), or objects {name, category, quantity, bag, checked} \
-            where bag is a bag name (created if the trip has none by that name). category applies to entries \
-            without one. Nothing is added if any entry is invalid.",
+        description: "Import many packing items at once: lines like \"2x socks\" (a string may hold several) or \
+            objects {name, category, quantity, bag, checked}; a bag name is created if missing. Nothing is \
+            added if any entry is invalid.",
         scope: Some(Scope::PackingWrite),
         addon: None,
         kind: Write,
@@ -138,8 +136,8 @@ ops! {
     SavePackingTemplate {
         name: "save_packing_template",
         title: "Save packing template",
-        description: "Save the trip's current packing list (names, categories, quantities, in order) as a reusable \
-            template named template_name. Saving under a name you already use replaces that template.",
+        description: "Save the trip's packing list (names, categories, quantities, order) as a template named \
+            template_name, replacing one of yours with that name.",
         scope: Some(Scope::PackingWrite),
         addon: None,
         kind: Write,
@@ -152,9 +150,8 @@ ops! {
     ApplyPackingTemplate {
         name: "apply_packing_template",
         title: "Apply packing template",
-        description: "Apply a saved packing template to a trip: its items are added unchecked at the end of the \
-            list, skipping any already on it (same name and category, ignoring case). Get template ids from \
-            list_packing_templates.",
+        description: "Add a saved packing template's items (ids from list_packing_templates) unchecked to a trip's \
+            list, skipping those already on it (same name and category).",
         scope: Some(Scope::PackingWrite),
         addon: None,
         kind: Write,
@@ -181,9 +178,8 @@ ops! {
     CreatePackingBag {
         name: "create_packing_bag",
         title: "Create packing bag",
-        description: "Create a new packing bag (e.g. \"Carry-on\", \"Checked bag\") with an optional hex colour. Put \
-            items in it with bag_id on create_packing_item or update_packing_item; say who carries it with \
-            set_bag_members.",
+        description: "Create a packing bag (e.g. \"Carry-on\") with an optional hex colour. Put items in it with \
+            bag_id; say who carries it with set_bag_members.",
         scope: Some(Scope::PackingWrite),
         addon: None,
         kind: Write,

@@ -13,10 +13,9 @@ ops! {
     ListPlaces {
         name: "list_places",
         title: "List places",
-        description: "List the places (points of interest) of a trip with coordinates, category, tags, price, \
-            timing and how often each is planned on a day. Filter with assignment (all, unassigned, assigned), \
-            category_id, tag_id or search (matches name, address and notes). Use unassigned to find places \
-            still to plan.",
+        description: "List a trip's places with coordinates, category, tags, price, timing and how often each is \
+            planned. Filter by assignment (unassigned: still to plan), category_id, tag_id or search (name, \
+            address, notes).",
         scope: Some(Scope::PlacesRead),
         addon: None,
         kind: Read,
@@ -29,11 +28,9 @@ ops! {
     CreatePlace {
         name: "create_place",
         title: "Create place",
-        description: "Add a place to a trip: name, optional coordinates (lat and lng together), address, \
-            category_id (from list_categories), notes, website, phone, osm_id / google_place_id (from \
-            search_place), price as a decimal string with currency, transport_mode, duration_minutes, \
-            preferred place_time/end_time (HH:MM) and tag_ids (from list_tags). Then plan it with \
-            assign_place_to_day.",
+        description: "Add a place to a trip. Pass coordinates, address and osm_id/google_place_id from search_place \
+            rather than guessing; category_id from list_categories, tag_ids from list_tags. Then plan it \
+            with assign_place_to_day.",
         scope: Some(Scope::PlacesWrite),
         addon: None,
         kind: Write,
@@ -49,8 +46,8 @@ ops! {
     UpdatePlace {
         name: "update_place",
         title: "Update place",
-        description: "Change any field of a place, including transport mode, timing and price. Omitted fields \
-            stay; null clears a field; tag_ids replaces your tags on the place. Get place ids from list_places.",
+        description: "Change any field of a place (ids from list_places). Omitted fields stay; null clears; tag_ids \
+            replaces your tags on it.",
         scope: Some(Scope::PlacesWrite),
         addon: None,
         kind: Write,
@@ -63,8 +60,8 @@ ops! {
     DeletePlace {
         name: "delete_place",
         title: "Delete place",
-        description: "Remove a place from a trip, together with every day assignment of it (the days' other \
-            assignments keep their order). Use unassign_place instead to only take it off a day.",
+        description: "Remove a place from a trip with all its day assignments. To only take it off a day, use \
+            unassign_place.",
         scope: Some(Scope::PlacesWrite),
         addon: None,
         kind: Delete,
@@ -91,8 +88,7 @@ ops! {
     ListTags {
         name: "list_tags",
         title: "List tags",
-        description: "List your tags (your own labels for places, across all trips) with colour and how many \
-            places carry each. Use the ids in create_place, update_place or list_places.",
+        description: "List your place tags (across all trips) with colour and how many places carry each.",
         scope: Some(Scope::PlacesRead),
         addon: None,
         kind: Read,

@@ -10,10 +10,9 @@ ops! {
     GetShareLink {
         name: "get_share_link",
         title: "Get share link",
-        description: "Get the current public share link of a trip and its visibility flags (share_map, share_bookings, \
-            share_packing, share_budget, share_collab); link is null when the trip is not shared. The link's \
-            path (/share/{token}) is relative: prepend Trek's local address (the one its UI is open on, \
-            e.g. http://127.0.0.1:7823) to give the user a full link. Members may read it.",
+        description: "Get a trip's public share link and its visibility flags; link is null when the trip is not \
+            shared. The path (/share/{token}) is relative: prepend Trek's local address (e.g. \
+            http://127.0.0.1:7823). Members may read it.",
         scope: Some(Scope::TripsRead),
         addon: None,
         kind: Read,
@@ -26,14 +25,10 @@ ops! {
     CreateShareLink {
         name: "create_share_link",
         title: "Create or update share link",
-        description: "Create the public share link of a trip, or change the visibility flags of the existing one \
-            (its token and URL stay the same). Anyone with the link sees a read-only page with the title, \
-            dates, description and day-by-day plan, plus: share_map (places with coordinates), share_bookings \
-            (reservations and accommodations, without confirmation numbers), share_packing, share_budget \
-            (items and totals) and share_collab (collab notes). A new link defaults to map and bookings on, \
-            the rest off; on update, omitted flags keep their value. Owner only. Returns the link with a \
-            relative path (/share/{token}): prepend Trek's local address to give the user a full link, and confirm \
-            with the user before sharing budget or packing.",
+        description: "Create a trip's public read-only share link, or change the flags of the existing one (same \
+            token and URL; omitted flags keep their value). A new link shows the plan, map and bookings; \
+            packing, budget and collab are off by default. Owner only. The path (/share/{token}) is \
+            relative: prepend Trek's local address. Confirm with the user before sharing budget or packing.",
         scope: Some(Scope::TripsShare),
         addon: None,
         kind: Write,

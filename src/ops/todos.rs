@@ -27,9 +27,8 @@ ops! {
     CreateTodo {
         name: "create_todo",
         title: "Create to-do",
-        description: "Add a to-do item at the end of a trip's list with a name and optional category, due date \
-            (YYYY-MM-DD), description, assignee (a trip member's user id from list_trip_members) and priority \
-            (low, medium or high).",
+        description: "Add a to-do at the end of a trip's list, with optional category, due date, description, \
+            assignee (member id from list_trip_members) and priority.",
         scope: Some(Scope::TodosWrite),
         addon: None,
         kind: Write,
@@ -114,8 +113,8 @@ ops! {
     SetTodoCategoryAssignees {
         name: "set_todo_category_assignees",
         title: "Set to-do category assignees",
-        description: "Set the default assignees of a to-do category (category_name) to the given trip members' \
-            user ids, replacing the previous ones. Pass an empty array to clear.",
+        description: "Set the default assignees (trip members' user ids) of a to-do category, replacing the previous \
+            ones; [] clears them.",
         scope: Some(Scope::TodosWrite),
         addon: None,
         kind: Write,

@@ -58,10 +58,16 @@ ops! {
     GetTripSummary {
         name: "get_trip_summary",
         title: "Get trip summary",
+<<<<<<< HEAD
         description: "The whole trip in one call: metadata, members, every day with its planned places (order, times, \
             participants) and notes, every place of the trip with unassigned ones flagged, accommodations, \
             reservations, the budget with totals and settlement, packing, to-dos, collab notes and poll/message counts. \
             Use it as your context loader before changing a trip.",
+=======
+        description: "The whole trip in one call: metadata, members, days with planned places and notes, all places \
+            (unassigned flagged), bookings, budget with settlement, packing, to-dos and collab notes. Load \
+            it before changing a trip.",
+>>>>>>> perf
         scope: None,
         addon: None,
         kind: Read,
@@ -74,8 +80,8 @@ ops! {
     CreateTrip {
         name: "create_trip",
         title: "Create trip",
-        description: "Create a trip with a title and optional dates (YYYY-MM-DD) and currency (ISO 4217, default EUR). \
-            One day is generated per date of the range, at most 90. Returns the new trip with its id.",
+        description: "Create a trip with a title, optional dates (one day per date, at most 90) and currency (ISO \
+            4217, default EUR). Returns the trip with its id.",
         scope: Some(Scope::TripsWrite),
         addon: None,
         kind: Write,
@@ -88,10 +94,9 @@ ops! {
     UpdateTrip {
         name: "update_trip",
         title: "Update trip",
-        description: "Change a trip's title, description, dates (YYYY-MM-DD) or currency; omitted fields stay, \
-            null clears description or dates. Changing dates adds or removes days at the ends: days whose date \
-            is still in the range keep their assignments and notes, days outside it are deleted with them. \
-            At most 90 days. Call get_trip_summary first to see what would be removed.",
+        description: "Change a trip's title, description, dates or currency; omitted fields stay, null clears. New \
+            dates add or remove days at the ends, deleting days outside the range with their plans (at most \
+            90 days): check get_trip_summary first.",
         scope: Some(Scope::TripsWrite),
         addon: None,
         kind: Write,
@@ -118,12 +123,10 @@ ops! {
     CopyTrip {
         name: "copy_trip",
         title: "Copy trip",
-        description: "Duplicate a trip you can see into a new trip you own: days, places, the day-by-day \
-            itinerary (times, participants, day notes), accommodations, reservations, the budget with its splits, \
-            packing (bags and items, all reset to unchecked), to-dos (reset to open) and collab notes. The \
-            source's owner and members become members of the copy; share links are not copied. Give start_date \
-            (YYYY-MM-DD) to move the copy in time: every date in it (days, reservations, expenses, to-do due \
-            dates) shifts by the same number of days. Returns the new trip with its id.",
+        description: "Duplicate a trip you can see into a new trip you own, with its days, places, itinerary, \
+            bookings, budget, packing (unchecked), to-dos (open) and collab notes; share links are not \
+            copied. start_date moves every date of the copy by the same number of days. Returns the new \
+            trip.",
         scope: Some(Scope::TripsWrite),
         addon: None,
         kind: Write,
@@ -150,9 +153,8 @@ ops! {
     AddTripMember {
         name: "add_trip_member",
         title: "Add trip member",
-        description: "Add a companion profile to a trip by user_id or by username (the profile's name, \
-            case-insensitive). Owner only. Adding someone already in the trip changes nothing. \
-            Returns the member list.",
+        description: "Add a companion profile to a trip by user_id or username (case-insensitive). Owner only; adding \
+            a member again changes nothing. Returns the members.",
         scope: Some(Scope::TripsWrite),
         addon: None,
         kind: Write,
@@ -179,8 +181,8 @@ ops! {
     ListCompanions {
         name: "list_companions",
         title: "List companion profiles",
-        description: "List the owner's companion profiles (people without a login who can be trip members, \
-            budget payers and bag holders), by name. Add one to a trip with add_trip_member.",
+        description: "List the owner's companion profiles (people without a login who can be trip members, payers and \
+            bag holders), by name.",
         scope: Some(Scope::TripsRead),
         addon: None,
         kind: Read,
@@ -193,9 +195,8 @@ ops! {
     CreateCompanion {
         name: "create_companion",
         title: "Create companion profile",
-        description: "Create a companion profile: a person travelling with the owner who has no login (1-100 \
-            characters, unique among profiles ignoring case). Returns its user_id; then add it to a trip with \
-            add_trip_member. Check list_companions first so the same person is not created twice.",
+        description: "Create a companion profile: a person travelling with the owner who has no login. Returns its \
+            user_id for add_trip_member. Check list_companions first to avoid duplicates.",
         scope: Some(Scope::TripsWrite),
         addon: None,
         kind: Write,
@@ -208,13 +209,9 @@ ops! {
     ExportTripIcs {
         name: "export_trip_ics",
         title: "Export trip as iCalendar",
-        description: "Export a trip as iCalendar (RFC 5545) text for calendar apps. Returns an object with \
-            `ics` (the calendar text; save it unchanged as a .ics file, e.g. under `filename`, and import it), \
-            `filename` and `event_count`. Events: the trip's date range (all day), each place planned on a dated \
-            day (timed when the assignment has a start time, else all day), each reservation with a date (status \
-            tentative, confirmed or cancelled; confirmation number in the description) and each accommodation \
-            (all day, check-in through check-out day). Times are floating local times with no time zone, as trips \
-            have none. Undated days and reservations are left out. UIDs are stable, so re-importing updates events.",
+        description: "Export a trip as iCalendar text: the trip's dates, places planned on dated days, dated \
+            reservations and accommodations, as floating local times. Save `ics` unchanged as a .ics file \
+            (e.g. `filename`); UIDs are stable, so re-importing updates the events.",
         scope: Some(Scope::TripsRead),
         addon: None,
         kind: Read,

@@ -78,10 +78,9 @@ outbound_ops! {
     SearchPlace {
         name: "search_place",
         title: "Search a real-world place",
-        description: "Search for a real-world place by name or address and get candidates with coordinates, \
-            address, country_code, osm_id (OpenStreetMap) and, when Google Places is configured, google_place_id. Pass \
-            the chosen candidate's name, lat, lng, address, country_code and ids to create_place. Results come from OpenStreetMap \
-            Nominatim (about one request per second; answers are cached) or Google Places.",
+        description: "Search for a real-world place by name or address (OpenStreetMap, or Google Places when \
+            configured; cached) and get candidates with coordinates, address, country_code and ids to pass \
+            to create_place.",
         scope: Some(Scope::GeoRead),
         addon: None,
         input: SearchPlaceInput,
@@ -92,9 +91,8 @@ outbound_ops! {
     GetPlaceDetails {
         name: "get_place_details",
         title: "Get place details (Google)",
-        description: "Fetch details about a place by its Google place id (google_place_id from search_place): \
-            opening hours, rating, website, phone, photos. Needs Google Places, which the user turns on by \
-            configuring an API key; without one the error says how.",
+        description: "Opening hours, rating, website, phone and photos of a place by its google_place_id (from \
+            search_place). Needs a Google Places API key; without one the error says how to set it.",
         scope: Some(Scope::GeoRead),
         addon: None,
         input: PlaceDetailsInput,
@@ -117,9 +115,8 @@ outbound_ops! {
     ResolveMapsUrl {
         name: "resolve_maps_url",
         title: "Resolve a Google Maps link",
-        description: "Resolve a Google Maps link the user shared (https://maps.app.goo.gl/… share links or \
-            long google.com/maps URLs) to coordinates and place name. Short links are followed only to Google \
-            hosts. When the link carries only a name, the coordinates come from OpenStreetMap.",
+        description: "Resolve a Google Maps link the user shared (maps.app.goo.gl share link or google.com/maps URL) \
+            to coordinates and place name; short links are followed to Google hosts only.",
         scope: Some(Scope::GeoRead),
         addon: None,
         input: MapsUrlInput,
@@ -130,9 +127,8 @@ outbound_ops! {
     GetWeather {
         name: "get_weather",
         title: "Weather forecast for a day",
-        description: "Get the weather forecast (Open-Meteo) for a location and date: conditions, min/max \
-            temperature in °C, precipitation and its probability, wind, sunrise and sunset. Forecasts cover \
-            yesterday to 15 days ahead; for other dates the error says so, and planning should use the \
+        description: "Weather forecast (Open-Meteo) for a location and date: conditions, min/max °C, precipitation, \
+            wind, sunrise and sunset. Covers yesterday to 15 days ahead; beyond that, plan with the \
             season's usual climate.",
         scope: Some(Scope::WeatherRead),
         addon: None,
@@ -144,9 +140,8 @@ outbound_ops! {
     GetDetailedWeather {
         name: "get_detailed_weather",
         title: "Hourly weather forecast",
-        description: "Get the hour-by-hour weather forecast (Open-Meteo) for a location and date, with the \
-            day's summary: temperature, precipitation and its probability, wind and humidity per hour. Same \
-            range as get_weather (yesterday to 15 days ahead).",
+        description: "Hour-by-hour forecast (Open-Meteo) for a location and date, with the day's summary: \
+            temperature, precipitation, wind and humidity. Same range as get_weather.",
         scope: Some(Scope::WeatherRead),
         addon: None,
         input: WeatherInput,
