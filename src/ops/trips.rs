@@ -58,16 +58,9 @@ ops! {
     GetTripSummary {
         name: "get_trip_summary",
         title: "Get trip summary",
-<<<<<<< HEAD
-        description: "The whole trip in one call: metadata, members, every day with its planned places (order, times, \
-            participants) and notes, every place of the trip with unassigned ones flagged, accommodations, \
-            reservations, the budget with totals and settlement, packing, to-dos, collab notes and poll/message counts. \
-            Use it as your context loader before changing a trip.",
-=======
         description: "The whole trip in one call: metadata, members, days with planned places and notes, all places \
-            (unassigned flagged), bookings, budget with settlement, packing, to-dos and collab notes. Load \
-            it before changing a trip.",
->>>>>>> perf
+            (unassigned flagged), bookings, budget with settlement, packing, to-dos, collab notes and poll/message \
+            counts. Load it before changing a trip.",
         scope: None,
         addon: None,
         kind: Read,
