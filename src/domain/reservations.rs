@@ -377,7 +377,6 @@ fn hotel_only(kind: ReservationType, given: &[(&'static str, bool)]) -> Result<(
 #[serde(deny_unknown_fields)]
 pub struct CreateReservationInput {
     pub trip_id: i64,
-    /// flight, hotel, restaurant, train, car, cruise, event, tour, activity or other.
     #[serde(rename = "type")]
     pub kind: ReservationType,
     /// 1-200 characters, e.g. "LH 716 Munich → Tokyo".

@@ -115,15 +115,15 @@ pub fn get_share_link(cx: &Ctx<'_>, input: TripIdInput) -> Result<ShareLinkState
 #[serde(deny_unknown_fields)]
 pub struct CreateShareLinkInput {
     pub trip_id: i64,
-    /// Show every place with coordinates. New links: true; omitted on update: unchanged.
+    /// Show every place with coordinates. Default true.
     pub share_map: Option<bool>,
-    /// Show reservations and accommodations. New links: true; omitted on update: unchanged.
+    /// Show reservations and accommodations. Default true.
     pub share_bookings: Option<bool>,
-    /// Show the packing list. New links: false; omitted on update: unchanged.
+    /// Show the packing list. Default false.
     pub share_packing: Option<bool>,
-    /// Show budget items and totals. New links: false; omitted on update: unchanged.
+    /// Show budget items and totals. Default false.
     pub share_budget: Option<bool>,
-    /// Show collaborative notes. New links: false; omitted on update: unchanged.
+    /// Show collaborative notes. Default false.
     pub share_collab: Option<bool>,
 }
 

@@ -111,7 +111,7 @@ pub fn get_available_vacay_users(cx: &Ctx<'_>, _input: NoInput) -> Result<VacayU
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VacayUserInput {
-    /// A companion profile's user id (get_available_vacay_users, get_vacay_plan).
+    /// A companion's user id (get_available_vacay_users).
     pub user_id: i64,
 }
 

@@ -30,10 +30,8 @@ ops! {
     CreateReservation {
         name: "create_reservation",
         title: "Create reservation",
-        description: "Record a booking as a pending reservation (confirm it later with update_reservation). \
-            reservation_time is \"2027-04-05T19:30\", a date, or HH:MM with day_id. For a hotel, give \
-            place_id + start_day_id + end_day_id to create the accommodation too, or accommodation_id to \
-            link one.",
+        description: "Record a booking as pending (confirm it with update_reservation). For a hotel, give \
+            place_id + start_day_id + end_day_id to create its accommodation, or accommodation_id.",
         scope: Some(Scope::ReservationsWrite),
         addon: None,
         kind: Write,
@@ -108,9 +106,8 @@ ops! {
     CreateAccommodation {
         name: "create_accommodation",
         title: "Create accommodation",
-        description: "Add a stay at a place of the trip from a check-in day to a later check-out day, by day id or by \
-            date. Create the place first with create_place; for a booked hotel, create_reservation with \
-            type hotel does both.",
+        description: "Add a stay at a trip's place from a check-in day to a later check-out day (ids or dates). \
+            For a booked hotel, create_reservation with type hotel does both.",
         scope: Some(Scope::ReservationsWrite),
         addon: None,
         kind: Write,

@@ -14,9 +14,8 @@ ops! {
     ListBudgetItems {
         name: "list_budget_items",
         title: "List budget items",
-        description: "List a trip's expenses with category, total_price (decimal string, trip currency), \
-            per-person/per-day figures, who paid, the members splitting each and whether they paid, and the \
-            total.",
+        description: "List a trip's expenses: category, total_price, per-person/per-day figures, who paid, who \
+            splits each and whether they paid, and the total.",
         scope: Some(Scope::BudgetRead),
         addon: None,
         kind: Read,
@@ -57,9 +56,8 @@ ops! {
     CreateBudgetItem {
         name: "create_budget_item",
         title: "Create budget item",
-        description: "Add an expense to a trip's budget: name, category (e.g. Food) and total_price as a decimal \
-            string in the trip's currency (\"120.50\"). paid_by and user_ids (who splits it equally) are \
-            member ids from list_trip_members.",
+        description: "Add an expense: name, category (e.g. Food), total_price as a decimal string in the trip's \
+            currency. paid_by and user_ids (splitting it equally) are ids from list_trip_members.",
         scope: Some(Scope::BudgetWrite),
         addon: None,
         kind: Write,

@@ -44,9 +44,8 @@ ops! {
     VoteCollabPoll {
         name: "vote_collab_poll",
         title: "Vote on collab poll",
-        description: "Vote for a poll option by its 0-based index (from list_collab_polls). Voting for your own \
-            choice again removes it; in a single-choice poll a new vote replaces the old. Closed polls take \
-            no votes.",
+        description: "Vote for a poll option by 0-based index. Voting your choice again removes it; in a \
+            single-choice poll a new vote replaces the old. Closed polls take no votes.",
         scope: Some(Scope::CollabWrite),
         addon: Some(Addon::Collab),
         kind: Write,

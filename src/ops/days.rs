@@ -56,9 +56,8 @@ ops! {
     AssignPlaceToDay {
         name: "assign_place_to_day",
         title: "Assign place to day",
-        description: "Plan a place of the trip on a day (day ids from get_trip_summary), at a position (from 0, \
-            default last) with optional HH:MM start/end times and notes. A place may be planned on several \
-            days.",
+        description: "Plan a trip's place on a day (day ids from get_trip_summary) at a position (default last), \
+            with optional HH:MM times and notes. A place may be planned on several days.",
         scope: Some(Scope::TripsWrite),
         addon: None,
         kind: Write,

@@ -14,8 +14,8 @@ ops! {
     ListJourneys {
         name: "list_journeys",
         title: "List journeys",
-        description: "List your journeys (travel narratives across trips) and those you contribute to, most \
-            recently changed first, with entry counts, date range, the trips they cover and contributors.",
+        description: "List your journeys (travel narratives across trips) and those you contribute to, recently \
+            changed first, with entry counts, date range, trips and contributors.",
         scope: Some(Scope::JourneyRead),
         addon: Some(Addon::Journeys),
         kind: Read,

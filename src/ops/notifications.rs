@@ -13,8 +13,8 @@ ops! {
     ListNotifications {
         name: "list_notifications",
         title: "List notifications",
-        description: "List your in-app notifications, unread first, then newest: connection requests, assistants' \
-            trip changes, pending reservations, expiring connections. Page with limit (1-100) and offset.",
+        description: "List your in-app notifications, unread first, then newest (connection requests, assistants' \
+            trip changes, pending reservations, expiring connections). Page with limit and offset.",
         scope: Some(Scope::NotificationsRead),
         addon: None,
         kind: Read,

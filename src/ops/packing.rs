@@ -31,8 +31,8 @@ ops! {
     CreatePackingItem {
         name: "create_packing_item",
         title: "Create packing item",
-        description: "Add an unchecked item to the end of a trip's packing list, with optional category (default \
-            General), quantity and bag_id (from list_packing_bags). For many items use bulk_import_packing.",
+        description: "Add an unchecked item to a trip's packing list, with optional category (default General), \
+            quantity and bag_id. For many items use bulk_import_packing.",
         scope: Some(Scope::PackingWrite),
         addon: None,
         kind: Write,
@@ -104,9 +104,8 @@ ops! {
     BulkImportPackingItems {
         name: "bulk_import_packing",
         title: "Bulk import packing items",
-        description: "Import many packing items at once: lines like \"2x socks\" (a string may hold several) or \
-            objects {name, category, quantity, bag, checked}; a bag name is created if missing. Nothing is \
-            added if any entry is invalid.",
+        description: "Import many packing items: lines like \"2x socks\" or objects {name, category, quantity, \
+            bag, checked}; missing bags are created. Nothing is added if any entry is invalid.",
         scope: Some(Scope::PackingWrite),
         addon: None,
         kind: Write,

@@ -14,8 +14,7 @@ ops! {
         name: "list_places",
         title: "List places",
         description: "List a trip's places with coordinates, category, tags, price, timing and how often each is \
-            planned. Filter by assignment (unassigned: still to plan), category_id, tag_id or search (name, \
-            address, notes).",
+            planned. Filter by assignment (unassigned: still to plan), category_id, tag_id or search.",
         scope: Some(Scope::PlacesRead),
         addon: None,
         kind: Read,
@@ -28,9 +27,9 @@ ops! {
     CreatePlace {
         name: "create_place",
         title: "Create place",
-        description: "Add a place to a trip. Pass coordinates, address and osm_id/google_place_id from search_place \
-            rather than guessing; category_id from list_categories, tag_ids from list_tags. Then plan it \
-            with assign_place_to_day.",
+        description: "Add a place to a trip. Take coordinates, address and ids from search_place rather than \
+            guessing; category_id from list_categories, tag_ids from list_tags. Plan it with \
+            assign_place_to_day.",
         scope: Some(Scope::PlacesWrite),
         addon: None,
         kind: Write,

@@ -10,9 +10,8 @@ ops! {
     GetShareLink {
         name: "get_share_link",
         title: "Get share link",
-        description: "Get a trip's public share link and its visibility flags; link is null when the trip is not \
-            shared. The path (/share/{token}) is relative: prepend Trek's local address (e.g. \
-            http://127.0.0.1:7823). Members may read it.",
+        description: "Get a trip's share link and visibility flags (link null when not shared). The path is \
+            relative to Trek's address (e.g. http://127.0.0.1:7823). Members may read it.",
         scope: Some(Scope::TripsRead),
         addon: None,
         kind: Read,
@@ -25,10 +24,9 @@ ops! {
     CreateShareLink {
         name: "create_share_link",
         title: "Create or update share link",
-        description: "Create a trip's public read-only share link, or change the flags of the existing one (same \
-            token and URL; omitted flags keep their value). A new link shows the plan, map and bookings; \
-            packing, budget and collab are off by default. Owner only. The path (/share/{token}) is \
-            relative: prepend Trek's local address. Confirm with the user before sharing budget or packing.",
+        description: "Create a trip's read-only share link, or change the existing one's flags (omitted: kept; \
+            new links show plan, map, bookings). Owner only. The path is relative to Trek's address. Confirm \
+            with the user before sharing budget or packing.",
         scope: Some(Scope::TripsShare),
         addon: None,
         kind: Write,

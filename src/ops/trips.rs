@@ -87,9 +87,9 @@ ops! {
     UpdateTrip {
         name: "update_trip",
         title: "Update trip",
-        description: "Change a trip's title, description, dates or currency; omitted fields stay, null clears. New \
-            dates add or remove days at the ends, deleting days outside the range with their plans (at most \
-            90 days): check get_trip_summary first.",
+        description: "Change a trip's title, description, dates or currency; omitted fields stay, null clears. \
+            Dates add or remove days at the ends, deleting days outside with their plans (max 90): check \
+            get_trip_summary first.",
         scope: Some(Scope::TripsWrite),
         addon: None,
         kind: Write,
@@ -116,10 +116,8 @@ ops! {
     CopyTrip {
         name: "copy_trip",
         title: "Copy trip",
-        description: "Duplicate a trip you can see into a new trip you own, with its days, places, itinerary, \
-            bookings, budget, packing (unchecked), to-dos (open) and collab notes; share links are not \
-            copied. start_date moves every date of the copy by the same number of days. Returns the new \
-            trip.",
+        description: "Copy a trip you can see into a new trip you own: days, places, itinerary, bookings, budget, \
+            packing (unchecked), to-dos (open) and collab notes, not share links.",
         scope: Some(Scope::TripsWrite),
         addon: None,
         kind: Write,
@@ -202,9 +200,8 @@ ops! {
     ExportTripIcs {
         name: "export_trip_ics",
         title: "Export trip as iCalendar",
-        description: "Export a trip as iCalendar text: the trip's dates, places planned on dated days, dated \
-            reservations and accommodations, as floating local times. Save `ics` unchanged as a .ics file \
-            (e.g. `filename`); UIDs are stable, so re-importing updates the events.",
+        description: "Export a trip as iCalendar text (dates, planned places on dated days, reservations, stays; \
+            floating local times). Save `ics` as a .ics file; stable UIDs make re-imports update events.",
         scope: Some(Scope::TripsRead),
         addon: None,
         kind: Read,

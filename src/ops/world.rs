@@ -127,9 +127,8 @@ outbound_ops! {
     GetWeather {
         name: "get_weather",
         title: "Weather forecast for a day",
-        description: "Weather forecast (Open-Meteo) for a location and date: conditions, min/max °C, precipitation, \
-            wind, sunrise and sunset. Covers yesterday to 15 days ahead; beyond that, plan with the \
-            season's usual climate.",
+        description: "Forecast (Open-Meteo) for a location and date, yesterday to 15 days ahead: conditions, \
+            min/max °C, precipitation, wind, sunrise, sunset. Further out, plan with the usual climate.",
         scope: Some(Scope::WeatherRead),
         addon: None,
         input: WeatherInput,
