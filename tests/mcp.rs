@@ -450,11 +450,47 @@ async fn every_resource_and_template_reads_for_a_real_trip() {
         .await
         .unwrap();
     let trip_id = created.structured_content.unwrap()["id"].as_i64().unwrap();
+    let call = |name: &'static str, arguments: serde_json::Value| {
+        client.call_tool(CallToolRequestParams::new(name).with_arguments(args(arguments)))
+    };
+    let days = call("list_days", json!({ "trip_id": trip_id })).await.unwrap().structured_content.unwrap();
+    assert_eq!(days["days"].as_array().unwrap().len(), 2, "{days}");
+    let day_id = days["days"][1]["id"].as_i64().unwrap();
+    call("create_day_note", json!({ "trip_id": trip_id, "day_id": day_id, "text": "Ferry at nine" }))
+        .await
+        .unwrap();
     let mut uris: Vec<String> =
         client.list_all_resources().await.unwrap().into_iter().map(|r| r.uri.clone()).collect();
     for template in client.list_all_resource_templates().await.unwrap() {
-        uris.push(template.uri_template.replace("{tripId}", &trip_id.to_string()).replace("{year}", "2027"));
+        uris.push(
+            template
+                .uri_template
+                .replace("{tripId}", &trip_id.to_string())
+                .replace("{dayId}", &day_id.to_string())
+                .replace("{year}", "2027"),
+        );
     }
+    // The day-notes template reads that day's notes, and the days resource shows them too.
+    let resource_text = |uri: String| {
+        let client = &client;
+        async move {
+            let read = client.read_resource(rmcp::model::ReadResourceRequestParams::new(uri)).await.unwrap();
+            serde_json::to_value(&read).unwrap()["contents"][0]["text"].as_str().unwrap().to_owned()
+        }
+    };
+    let notes = resource_text(format!("trek://trips/{trip_id}/days/{day_id}/notes")).await;
+    assert!(notes.contains("Ferry at nine"), "{notes}");
+    let first_day = days["days"][0]["id"].as_i64().unwrap();
+    let other = resource_text(format!("trek://trips/{trip_id}/days/{first_day}/notes")).await;
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&other).unwrap(), json!({ "notes": [] }));
+    assert!(resource_text(format!("trek://trips/{trip_id}/days")).await.contains("Ferry at nine"));
+    // A day of another trip (or none) is not found.
+    let stray = client
+        .read_resource(rmcp::model::ReadResourceRequestParams::new(format!(
+            "trek://trips/{trip_id}/days/999999/notes"
+        )))
+        .await;
+    assert!(stray.is_err(), "{stray:?}");
     assert!(uris.len() >= 15, "{uris:?}");
     for uri in uris {
         let read = client.read_resource(rmcp::model::ReadResourceRequestParams::new(uri.clone())).await;

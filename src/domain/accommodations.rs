@@ -35,6 +35,21 @@ pub struct Accommodation {
     pub reservation_id: Option<i64>,
 }
 
+/// `list_accommodations` output.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct AccommodationList {
+    /// By check-in day.
+    pub accommodations: Vec<Accommodation>,
+}
+
+pub fn list_accommodations(
+    cx: &Ctx<'_>,
+    input: super::trips::TripIdInput,
+) -> Result<AccommodationList, DomainError> {
+    ensure_visible(cx, input.trip_id)?;
+    Ok(AccommodationList { accommodations: accommodations_of(cx, input.trip_id, None)? })
+}
+
 /// A trip's accommodations (all, or one), by check-in day, in one query.
 pub fn accommodations_of(
     cx: &Ctx<'_>,

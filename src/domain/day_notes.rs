@@ -44,6 +44,21 @@ pub fn notes_of(cx: &Ctx<'_>, trip_id: i64, note_id: Option<i64>) -> Result<Vec<
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// `list_day_notes` output.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct DayNoteList {
+    /// By position.
+    pub notes: Vec<DayNote>,
+}
+
+pub fn list_day_notes(cx: &Ctx<'_>, input: super::days::DayIdInput) -> Result<DayNoteList, DomainError> {
+    ensure_visible(cx, input.trip_id)?;
+    ensure_day_in_trip(cx, input.trip_id, input.day_id)?;
+    let mut notes = notes_of(cx, input.trip_id, None)?;
+    notes.retain(|n| n.day_id == input.day_id);
+    Ok(DayNoteList { notes })
+}
+
 /// The note if it is on `day_id` of `trip_id`; `NotFound` naming the note otherwise.
 fn get_note(cx: &Ctx<'_>, trip_id: i64, day_id: i64, note_id: i64) -> Result<DayNote, DomainError> {
     notes_of(cx, trip_id, Some(note_id))?

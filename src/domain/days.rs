@@ -149,6 +149,18 @@ pub struct DayIdInput {
     pub day_id: i64,
 }
 
+/// `list_days` output.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct DayList {
+    /// In order, each with its planned places and notes.
+    pub days: Vec<super::trips::DaySummary>,
+}
+
+pub fn list_days(cx: &Ctx<'_>, input: super::trips::TripIdInput) -> Result<DayList, DomainError> {
+    ensure_visible(cx, input.trip_id)?;
+    Ok(DayList { days: super::trips::days_of(cx, input.trip_id)? })
+}
+
 /// Removes a day with its assignments and notes; later days move up.
 pub fn delete_day(cx: &Ctx<'_>, input: DayIdInput) -> Result<Deleted, DomainError> {
     ensure_visible(cx, input.trip_id)?;

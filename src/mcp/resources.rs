@@ -30,6 +30,27 @@ pub const RESOURCES: &[ResourceDef] = &[
         op: "get_trip_summary",
     },
     ResourceDef {
+        uri: "trek://trips/{tripId}/days",
+        name: "days",
+        title: "Days",
+        description: "A trip's days with their planned places and notes.",
+        op: "list_days",
+    },
+    ResourceDef {
+        uri: "trek://trips/{tripId}/days/{dayId}/notes",
+        name: "day-notes",
+        title: "Day notes",
+        description: "The notes of one day.",
+        op: "list_day_notes",
+    },
+    ResourceDef {
+        uri: "trek://trips/{tripId}/accommodations",
+        name: "accommodations",
+        title: "Accommodations",
+        description: "Hotels and rentals with check-in and check-out.",
+        op: "list_accommodations",
+    },
+    ResourceDef {
         uri: "trek://trips/{tripId}/places",
         name: "places",
         title: "Places",
@@ -246,6 +267,9 @@ mod tests {
         let (def, args) = resolve("trek://trips/7/places?assignment=unassigned").unwrap();
         assert_eq!(def.op, "list_places");
         assert_eq!(args, serde_json::json!({ "trip_id": 7, "assignment": "unassigned" }));
+        let (def, args) = resolve("trek://trips/7/days/3/notes").unwrap();
+        assert_eq!(def.op, "list_day_notes");
+        assert_eq!(args, serde_json::json!({ "trip_id": 7, "day_id": 3 }));
         assert!(resolve("trek://trips/abc").is_none());
         assert!(resolve("trek://nope").is_none());
         assert!(resolve("https://trips/1").is_none());

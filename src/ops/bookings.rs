@@ -4,15 +4,31 @@
 use super::ops;
 use crate::auth::scopes::Scope;
 use crate::domain::accommodations::{
-    self, Accommodation, AccommodationIdInput, CreateAccommodationInput, UpdateAccommodationInput,
+    self, Accommodation, AccommodationIdInput, AccommodationList, CreateAccommodationInput,
+    UpdateAccommodationInput,
 };
 use crate::domain::common::Deleted;
 use crate::domain::reservations::{
     self, CreateReservationInput, HotelLink, LinkHotelInput, ListReservationsInput, ReorderReservationsInput,
     Reservation, ReservationIdInput, ReservationList, UpdateReservationInput,
 };
+use crate::domain::trips::TripIdInput;
 
 ops! {
+    ListAccommodations {
+        name: "list_accommodations",
+        title: "List accommodations",
+        description: "List a trip's stays by check-in day: place, check-in/out days and times, confirmation, \
+            linked hotel reservation.",
+        scope: Some(Scope::ReservationsRead),
+        addon: None,
+        kind: Read,
+        idempotent: true,
+        input: TripIdInput,
+        output: AccommodationList,
+        run: accommodations::list_accommodations,
+        examples: [r#"{"trip_id": 1}"#],
+    }
     ListReservations {
         name: "list_reservations",
         title: "List reservations",

@@ -7,10 +7,39 @@ use crate::domain::assignments::{
     ParticipantList, ReorderInput, SetParticipantsInput, UnassignPlaceInput, UpdateAssignmentTimeInput,
 };
 use crate::domain::common::Deleted;
-use crate::domain::day_notes::{self, CreateDayNoteInput, DayNote, DayNoteIdInput, UpdateDayNoteInput};
-use crate::domain::days::{self, CreateDayInput, Day, DayIdInput, UpdateDayInput};
+use crate::domain::day_notes::{
+    self, CreateDayNoteInput, DayNote, DayNoteIdInput, DayNoteList, UpdateDayNoteInput,
+};
+use crate::domain::days::{self, CreateDayInput, Day, DayIdInput, DayList, UpdateDayInput};
+use crate::domain::trips::TripIdInput;
 
 ops! {
+    ListDays {
+        name: "list_days",
+        title: "List days",
+        description: "List a trip's days in order, each with its planned places and notes.",
+        scope: Some(Scope::TripsRead),
+        addon: None,
+        kind: Read,
+        idempotent: true,
+        input: TripIdInput,
+        output: DayList,
+        run: days::list_days,
+        examples: [r#"{"trip_id": 1}"#],
+    }
+    ListDayNotes {
+        name: "list_day_notes",
+        title: "List day notes",
+        description: "List the notes of one day of a trip, in order.",
+        scope: Some(Scope::TripsRead),
+        addon: None,
+        kind: Read,
+        idempotent: true,
+        input: DayIdInput,
+        output: DayNoteList,
+        run: day_notes::list_day_notes,
+        examples: [r#"{"trip_id": 1, "day_id": 2}"#],
+    }
     CreateDay {
         name: "create_day",
         title: "Create day",
