@@ -63,14 +63,14 @@ impl Core {
     }
 }
 
-/// Runs the desktop app until Quit or a termination signal; the exit code is the process's.
 /// The first argument that makes this binary the `trek` command line (`packaging/trek`).
 pub const CLI_FLAG: &str = "--cli";
 
+/// Runs the desktop app until Quit or a termination signal; the exit code is the process's.
 pub fn run() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     // `trek-desktop --cli ARGS…` is the `trek` command line: the package's `/usr/bin/trek` is a
-    // two-line script running it, instead of a second copy of the core (27 MB) in the package.
+    // script running it, instead of a second copy of the core (27 MB) in the package.
     if args.get(1).is_some_and(|a| a == CLI_FLAG) {
         return trek::cli::main(std::iter::once("trek".to_owned()).chain(args.into_iter().skip(2)));
     }

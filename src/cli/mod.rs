@@ -76,7 +76,6 @@ impl Cli {
     }
 }
 
-/// Runs a parsed command line.
 /// The whole `trek` command line, from its arguments (program name first) to an exit code: the
 /// `trek` binary's main, and `trek-desktop --cli` (how the desktop package ships `trek`).
 pub fn main<I, T>(args: I) -> std::process::ExitCode
@@ -101,6 +100,7 @@ where
     }
 }
 
+/// Runs a parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config()?;
     match cli.command {
