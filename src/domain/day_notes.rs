@@ -23,15 +23,20 @@ pub struct DayNote {
     pub position: i64,
 }
 
-/// A trip's notes (all, or one), ordered by day then position, in one query.
-pub fn notes_of(cx: &Ctx<'_>, trip_id: i64, note_id: Option<i64>) -> Result<Vec<DayNote>, DomainError> {
+/// A trip's notes (all, one day's, or one), ordered by day then position, in one query.
+pub fn notes_of(
+    cx: &Ctx<'_>,
+    trip_id: i64,
+    day_id: Option<i64>,
+    note_id: Option<i64>,
+) -> Result<Vec<DayNote>, DomainError> {
     let mut stmt = cx.conn.prepare_cached(
         "SELECT n.id, n.day_id, n.text, n.time, n.icon, n.position
          FROM day_notes n JOIN days d ON d.id = n.day_id
-         WHERE d.trip_id = ?1 AND (?2 IS NULL OR n.id = ?2)
+         WHERE d.trip_id = ?1 AND (?2 IS NULL OR n.day_id = ?2) AND (?3 IS NULL OR n.id = ?3)
          ORDER BY d.position, n.position, n.id",
     )?;
-    let rows = stmt.query_map(params![trip_id, note_id], |r| {
+    let rows = stmt.query_map(params![trip_id, day_id, note_id], |r| {
         Ok(DayNote {
             id: r.get(0)?,
             day_id: r.get(1)?,
@@ -54,14 +59,12 @@ pub struct DayNoteList {
 pub fn list_day_notes(cx: &Ctx<'_>, input: super::days::DayIdInput) -> Result<DayNoteList, DomainError> {
     ensure_visible(cx, input.trip_id)?;
     ensure_day_in_trip(cx, input.trip_id, input.day_id)?;
-    let mut notes = notes_of(cx, input.trip_id, None)?;
-    notes.retain(|n| n.day_id == input.day_id);
-    Ok(DayNoteList { notes })
+    Ok(DayNoteList { notes: notes_of(cx, input.trip_id, Some(input.day_id), None)? })
 }
 
 /// The note if it is on `day_id` of `trip_id`; `NotFound` naming the note otherwise.
 fn get_note(cx: &Ctx<'_>, trip_id: i64, day_id: i64, note_id: i64) -> Result<DayNote, DomainError> {
-    notes_of(cx, trip_id, Some(note_id))?
+    notes_of(cx, trip_id, None, Some(note_id))?
         .pop()
         .filter(|n| n.day_id == day_id)
         .ok_or(DomainError::NotFound { what: "day note", id: note_id })

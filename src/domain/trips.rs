@@ -403,7 +403,7 @@ pub(crate) fn days_of(cx: &Ctx<'_>, trip_id: i64) -> Result<Vec<DaySummary>, Dom
         assignments.entry(a.day_id).or_default().push(a);
     }
     let mut notes: HashMap<i64, Vec<DayNote>> = HashMap::new();
-    for n in notes_of(cx, trip_id, None)? {
+    for n in notes_of(cx, trip_id, None, None)? {
         notes.entry(n.day_id).or_default().push(n);
     }
     let mut days = cx.conn.prepare_cached(
