@@ -308,7 +308,7 @@ impl Registry {
             todos::OPS,
             notes::OPS,
             atlas::OPS,
-            world::OPS,
+            world::OUTBOUND,
             collab::OPS,
             notifications::OPS,
             journeys::OPS,

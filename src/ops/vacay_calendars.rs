@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value};
 
+use super::world::outbound_ops;
 use super::{
     Addon, DynOp, Kind, OpError, OpMeta, OutboundCtx, OutboundFuture, PrefetchFuture, ops, parse_input,
     schema_object,
@@ -63,54 +64,30 @@ ops! {
     }
 }
 
-/// Reads the plan's public holidays of a year (`trek://vacay/holidays/{year}`), fetching those
-/// not stored yet. Written by hand (not `ops!`) because it is `Kind::Outbound`.
-pub struct GetVacayHolidays;
-
-impl DynOp for GetVacayHolidays {
-    fn meta(&self) -> OpMeta {
-        OpMeta {
-            name: "get_vacay_holidays",
-            title: "Public holidays of the plan",
-            description: "List a year's public holidays from your plan's holiday calendars (Nager.Date).",
-            scope: Some(Scope::VacayRead),
-            addon: Some(Addon::Vacay),
-            kind: Kind::Outbound,
-            idempotent: true,
-            examples: &[r#"{"year": 2027}"#],
-        }
-    }
-    fn input_schema(&self) -> Map<String, Value> {
-        schema_object::<YearInput>()
-    }
-    fn output_schema(&self) -> Map<String, Value> {
-        schema_object::<VacayHolidays>()
-    }
-    fn call(&self, _cx: &Ctx<'_>, _args: Value) -> Result<Value, OpError> {
-        Err(OpError::Outbound(WorldError::Unavailable))
-    }
-    fn check_input(&self, args: Value) -> Result<(), OpError> {
-        parse_input::<YearInput>(args).map(drop)
-    }
-    fn call_outbound<'a>(&'a self, cx: OutboundCtx<'a>, args: Value) -> Option<OutboundFuture<'a>> {
-        Some(Box::pin(async move {
-            let input: YearInput = parse_input(args)?;
-            let year = valid_year(input.year)?;
-            load(cx, None, Some(year)).await?;
-            let (actor, now) = (cx.actor, cx.now);
-            let holidays = cx
-                .store
-                .read_inline(move |conn| {
-                    Ok::<_, OpError>(vacay_calendars::plan_holidays(&Ctx::new(conn, actor, now), year)?)
-                })
-                .await?;
-            serde_json::to_value(holidays).map_err(|e| OpError::InvalidArguments(format!("output: {e}")))
-        }))
+outbound_ops! {
+    GetVacayHolidays {
+        name: "get_vacay_holidays",
+        title: "Public holidays of the plan",
+        description: "List a year's public holidays from your plan's holiday calendars (Nager.Date).",
+        scope: Some(Scope::VacayRead),
+        addon: Some(Addon::Vacay),
+        input: YearInput,
+        output: VacayHolidays,
+        run_with: vacay_holidays,
+        examples: [r#"{"year": 2027}"#],
     }
 }
 
-/// The outbound operation of this area, listed after `OPS`.
-pub(super) const OUTBOUND: &[&dyn DynOp] = &[&GetVacayHolidays];
+/// The plan's public holidays of a year (`trek://vacay/holidays/{year}`), fetching those not
+/// stored yet.
+async fn vacay_holidays(cx: OutboundCtx<'_>, input: YearInput) -> Result<VacayHolidays, OpError> {
+    let year = valid_year(input.year)?;
+    load(cx, None, Some(year)).await?;
+    let (actor, now) = (cx.actor, cx.now);
+    cx.store
+        .read_inline(move |conn| Ok(vacay_calendars::plan_holidays(&Ctx::new(conn, actor, now), year)?))
+        .await
+}
 
 fn valid_year(year: i64) -> Result<i64, OpError> {
     if YEARS.contains(&year) {

@@ -18,7 +18,9 @@ use crate::providers::world::nominatim::{
 use crate::providers::world::open_meteo::{DetailedWeather, Weather, WeatherInput};
 
 /// Like `ops!`, for operations that ask an outside service: each row becomes a unit struct
-/// whose `call_outbound` parses the input and awaits a `World` method.
+/// whose `call_outbound` parses the input and awaits a `World` method (`run: method`) or an
+/// area's own async function of `(OutboundCtx, input)` (`run_with: path`, e.g. Vacay's holidays,
+/// which fetch and then read the store). The rows are listed as the area's `OUTBOUND`.
 macro_rules! outbound_ops {
     ($(
         $ty:ident {
@@ -29,7 +31,8 @@ macro_rules! outbound_ops {
             addon: $addon:expr,
             input: $input:ty,
             output: $output:ty,
-            run: $method:ident,
+            $(run: $method:ident,)?
+            $(run_with: $with:path,)?
             examples: [$($ex:literal),* $(,)?] $(,)?
         }
     )*) => {
@@ -63,16 +66,18 @@ macro_rules! outbound_ops {
                 fn call_outbound<'a>(&'a self, cx: OutboundCtx<'a>, args: Value) -> Option<OutboundFuture<'a>> {
                     Some(Box::pin(async move {
                         let input: $input = parse_input(args)?;
-                        let output: $output = cx.world.$method(cx.store, cx.now, input).await?;
+                        $(let output: $output = cx.world.$method(cx.store, cx.now, input).await?;)?
+                        $(let output: $output = $with(cx, input).await?;)?
                         serde_json::to_value(output).map_err(|e| OpError::InvalidArguments(format!("output: {e}")))
                     }))
                 }
             }
         )*
-        /// This area's operations, in the order they are listed to clients.
-        pub(super) const OPS: &[&dyn DynOp] = &[$(&$ty),*];
+        /// This area's outside-service operations, in the order they are listed to clients.
+        pub(super) const OUTBOUND: &[&dyn DynOp] = &[$(&$ty),*];
     };
 }
+pub(super) use outbound_ops;
 
 outbound_ops! {
     SearchPlace {
